@@ -1,0 +1,49 @@
+# `make` sets everything up and builds every edition; `make test` runs the test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# What folio needs from Debian: CJK and Latin fonts, Pango for WeasyPrint, HarfBuzz's subsetter
+# (without it WeasyPrint falls back to fontTools, 10x slower), and Java for EpubCheck.
+DEBIAN_PACKAGES := fonts-noto-cjk fonts-noto-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 \
+	libharfbuzz-subset0 default-jre-headless
+
+.PHONY: all setup system build pdf epub html test lint clean
+all: build
+
+setup: system $(VENV)/.installed
+
+system:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "folio needs these Debian packages:$$missing -- install them with: sudo apt-get install$$missing" >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+build: setup
+	$(BIN)/folio build
+
+pdf epub html: setup
+	$(BIN)/folio build --format $@
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+clean:
+	rm -rf build

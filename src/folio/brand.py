@@ -1,0 +1,55 @@
+"""The institute's identity from templates/brand.yaml: names, logo, colours, fonts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from folio.errors import FolioError
+
+REQUIRED = ("logo", "university", "institute", "publisher", "rights", "colours", "fonts")
+
+
+@dataclass(frozen=True)
+class Brand:
+    logo: Path
+    university: dict[str, str]
+    institute: dict[str, str]
+    publisher: dict[str, str]
+    rights: dict[str, str]
+    colours: dict[str, str]
+    fonts: dict[str, str]
+
+    def text(self, field: str, lang: str) -> str:
+        """A localised brand text, falling back to English."""
+        values: dict[str, str] = getattr(self, field)
+        return values.get(lang) or values["en"]
+
+    def font(self, lang: str, sans: bool = False) -> str:
+        """The font family for a language's script (Latin for any language not listed)."""
+        key = lang if lang in self.fonts else "latin"
+        return self.fonts[f"{key}-sans"] if sans else self.fonts[key]
+
+
+def load_brand(path: Path) -> Brand:
+    """Read and check the brand file; the logo must exist."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FolioError("no brand file", path, hint="create it, see README") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise FolioError(
+            "brand file is not valid YAML", path, mark.line + 1 if mark else None
+        ) from None
+    missing = [key for key in REQUIRED if key not in (data or {})]
+    if missing:
+        raise FolioError(
+            f"brand file has no {missing[0]!r}", path, hint=f"needs: {', '.join(REQUIRED)}"
+        )
+    logo = (path.parent / data["logo"]).resolve()
+    if not logo.is_file():
+        raise FolioError(f"logo {data['logo']!r} not found", path, hint="fix the `logo` path")
+    return Brand(logo, **{key: dict(data[key]) for key in REQUIRED if key != "logo"})

@@ -1,0 +1,212 @@
+"""Translation catalogs: extract the template, update each PO, load translations, count them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+
+from folio import pofile
+from folio.errors import FolioError
+from folio.files import write_atomic
+from folio.segments import Unit
+
+PROJECT = "folio"
+
+
+@dataclass(frozen=True)
+class Stats:
+    """How much of a catalog is publishable."""
+
+    total: int
+    translated: int
+    fuzzy: int
+
+    @property
+    def untranslated(self) -> int:
+        return self.total - self.translated - self.fuzzy
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def build_date() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that builds can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def template(doc: str, units: list[Unit], reference: str) -> Catalog:
+    """The POT of a document: one entry per distinct unit, its kinds as `#.` comments."""
+    catalog = Catalog(project=doc, version=None, fuzzy=True, creation_date=build_date())
+    catalog.msgid_bugs_address = ""
+    catalog.copyright_holder = ""
+    catalog.header_comment = (
+        f"# Translation template for source/{doc}.md, written by `folio extract`.\n"
+        f"# Translators: edit translations/<language>/{doc}.po, not this file."
+    )
+    for unit in units:
+        message = catalog.get(unit.key)
+        if message is None:
+            catalog.add(unit.key, locations=[(reference, None)], auto_comments=[unit.kind])
+        elif unit.kind not in message.auto_comments:
+            message.auto_comments.append(unit.kind)
+    return catalog
+
+
+def same_entries(a: Catalog, b: Catalog) -> bool:
+    """Whether two templates hold the same entries (dates aside)."""
+
+    def entries(catalog: Catalog) -> list:
+        return [(m.id, m.context, m.auto_comments, m.locations) for m in catalog if m.id]
+
+    return entries(a) == entries(b)
+
+
+def extract(units: list[Unit], doc: str, reference: str, pot_path: Path) -> bool:
+    """Write the POT unless an identical one is there; returns whether it was written."""
+    new = template(doc, units, reference)
+    if pot_path.exists() and same_entries(pofile.read(pot_path).catalog, new):
+        return False
+    write_atomic(pot_path, pofile.render(new).encode("utf-8"))
+    return True
+
+
+def new_catalog(pot: Catalog, lang: str) -> Catalog:
+    """An empty catalog for a language, from the template."""
+    catalog = Catalog(
+        locale=pofile.babel_locale(lang),
+        project=pot.project,
+        version=None,
+        fuzzy=False,
+        creation_date=pot.creation_date,
+        revision_date=pot.creation_date,
+    )
+    catalog.msgid_bugs_address = ""
+    catalog.copyright_holder = ""
+    catalog.language_team = ""
+    catalog.last_translator = ""
+    catalog.header_comment = (
+        f"# {catalog.locale.english_name} translation of source/{pot.project}.md."
+    )
+    return catalog
+
+
+def update(pot_path: Path, po_path: Path, lang: str) -> bool:
+    """Merge the template into a PO file; returns whether the file changed.
+
+    Changed units become fuzzy with their previous msgid, removed ones obsolete; every entry
+    that the merge leaves as it was is written back byte for byte.
+    """
+    pot = pofile.read(pot_path).catalog
+    if po_path.exists():
+        old = pofile.read(po_path, lang)
+    else:
+        old = pofile.PoFile(new_catalog(pot, lang), "", [])
+    catalog = old.catalog
+    before = snapshot(catalog)
+    previous = {m.id: m.previous_id for m in catalog if m.id and m.previous_id}
+    revive_obsolete(catalog, pot)
+    catalog.update(pot, update_header_comment=False, update_creation_date=False)
+    for message in catalog:
+        # Babel drops `#|` from an entry that stays fuzzy while its msgid does not change.
+        if message.id in previous and "fuzzy" in message.flags and not message.previous_id:
+            message.previous_id = previous[message.id]
+    text = merged_text(old, catalog, before)
+    if po_path.exists() and po_path.read_text(encoding="utf-8") == text:
+        return False
+    write_atomic(po_path, text.encode("utf-8"))
+    return True
+
+
+def revive_obsolete(catalog: Catalog, pot: Catalog) -> None:
+    """An obsolete entry whose source comes back is live again, with its translation."""
+    for message in pot:
+        old = catalog.obsolete.pop(message.id, None) if message.id else None
+        if old is not None and message.id not in catalog:
+            catalog[message.id] = old
+
+
+def snapshot(catalog: Catalog) -> dict[tuple[str, bool], tuple]:
+    """What each entry says, to tell afterwards which entries the merge changed."""
+    state = {(m.id, False): entry_state(m) for m in catalog if m.id}
+    state.update({(m.id, True): entry_state(m) for m in catalog.obsolete.values()})
+    return state
+
+
+def entry_state(message: Message) -> tuple:
+    return (
+        message.id,
+        message.string,
+        message.context,
+        sorted(message.flags),
+        list(message.auto_comments),
+        list(message.user_comments),
+        list(message.locations),
+        list(message.previous_id),
+    )
+
+
+def merged_text(old: pofile.PoFile, catalog: Catalog, before: dict) -> str:
+    """The PO text: the old header, then each entry as it was or, if changed, as Babel writes it."""
+    header = old.header or pofile.render(catalog_header_only(catalog)).rstrip("\n") + "\n"
+    parts = [header]
+    for obsolete, messages in (
+        (False, [m for m in catalog if m.id]),
+        (True, catalog.obsolete.values()),
+    ):
+        for message in messages:
+            raw = (
+                old.raw(message)
+                if before.get((message.id, obsolete)) == entry_state(message)
+                else None
+            )
+            parts.append(raw or pofile.render_entry(message, obsolete))
+    return "\n".join(parts)
+
+
+def catalog_header_only(catalog: Catalog) -> Catalog:
+    header = Catalog(
+        locale=catalog.locale,
+        project=catalog.project,
+        version=None,
+        fuzzy=False,
+        creation_date=catalog.creation_date,
+        revision_date=catalog.revision_date,
+    )
+    for name in (
+        "msgid_bugs_address",
+        "copyright_holder",
+        "language_team",
+        "last_translator",
+        "header_comment",
+    ):
+        setattr(header, name, getattr(catalog, name))
+    return header
+
+
+def load(po_path: Path, lang: str) -> Catalog:
+    """Read a language's catalog (FolioError on syntax or encoding errors)."""
+    if not po_path.exists():
+        raise FolioError("no catalog", po_path, hint="run `folio update` to create it")
+    return pofile.read(po_path, lang).catalog
+
+
+def translations(catalog: Catalog) -> dict[str, str]:
+    """The publishable translations: neither empty nor fuzzy."""
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def stats(catalog: Catalog, keys: list[str]) -> Stats:
+    """Counts over the template's keys, so that stale entries do not count."""
+    wanted = set(keys)
+    messages = [m for m in catalog if m.id in wanted]
+    fuzzy = sum(1 for m in messages if m.fuzzy and m.string)
+    translated = sum(1 for m in messages if m.string and not m.fuzzy)
+    return Stats(len(wanted), translated, fuzzy)

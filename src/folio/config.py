@@ -1,0 +1,131 @@
+"""Project settings from [tool.folio] in pyproject.toml, validated, and the project's paths."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from folio.errors import FolioError
+
+FORMATS = ("pdf", "epub", "html")
+LAYOUTS = ("interleaved",)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated [tool.folio] table."""
+
+    source_language: str = "en"
+    languages: tuple[str, ...] = ()
+    formats: tuple[str, ...] = FORMATS
+    layout: str = "interleaved"
+    paper: str = "A5"
+    locales: dict[str, str] = field(default_factory=dict)
+    brand: str = "templates/brand.yaml"
+
+
+KNOWN_KEYS = {name.replace("_", "-") for name in Settings.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a folio project keeps its inputs and outputs."""
+
+    root: Path
+    settings: Settings
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def translations_dir(self) -> Path:
+        return self.root / "translations"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    def documents(self) -> list[str]:
+        """Names of the documents: one per source/<doc>.md."""
+        return sorted(p.stem for p in self.source_dir.glob("*.md"))
+
+    def source_path(self, doc: str) -> Path:
+        return self.source_dir / f"{doc}.md"
+
+    def pot_path(self, doc: str) -> Path:
+        return self.translations_dir / f"{doc}.pot"
+
+    def po_path(self, doc: str, lang: str) -> Path:
+        return self.translations_dir / lang / f"{doc}.po"
+
+    def locale(self, lang: str) -> Locale:
+        """The CLDR locale for a language tag, honouring [tool.folio] locales."""
+        return Locale.parse(self.settings.locales.get(lang, lang).replace("-", "_"))
+
+
+def find_project(start: Path) -> Project:
+    """Load the project whose pyproject.toml with [tool.folio] is at or above `start`."""
+    for folder in (start, *start.parents):
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            return Project(folder, load_settings(pyproject))
+    raise FolioError(
+        "no pyproject.toml found here or above", start, hint="run folio inside a folio project"
+    )
+
+
+def load_settings(pyproject: Path) -> Settings:
+    """Read and validate [tool.folio]; an unknown key is an error naming the known ones."""
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise FolioError(f"not valid TOML: {error}", pyproject) from None
+    table = data.get("tool", {}).get("folio")
+    if table is None:
+        raise FolioError("no [tool.folio] table", pyproject, hint="add one, even if empty")
+    unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown:
+        raise FolioError(
+            f"unknown key {unknown[0]!r} in [tool.folio]",
+            pyproject,
+            hint=f"known keys: {', '.join(sorted(KNOWN_KEYS))}",
+        )
+    settings = Settings(
+        source_language=table.get("source-language", "en"),
+        languages=tuple(table.get("languages", ())),
+        formats=tuple(table.get("formats", FORMATS)),
+        layout=table.get("layout", "interleaved"),
+        paper=table.get("paper", "A5"),
+        locales=dict(table.get("locales", {})),
+        brand=table.get("brand", "templates/brand.yaml"),
+    )
+    for tag in (settings.source_language, *settings.languages):
+        check_language_tag(tag, pyproject)
+    for fmt in settings.formats:
+        if fmt not in FORMATS:
+            raise FolioError(f"unknown format {fmt!r}", pyproject, hint=f"use {', '.join(FORMATS)}")
+    if settings.layout not in LAYOUTS:
+        raise FolioError(
+            f"unknown layout {settings.layout!r}", pyproject, hint=f"use {', '.join(LAYOUTS)}"
+        )
+    return settings
+
+
+def check_language_tag(tag: str, path: Path) -> None:
+    """Refuse a language tag that CLDR does not know (BCP 47 form: zh-Hans, not zh_CN)."""
+    try:
+        Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        raise FolioError(
+            f"unknown or malformed language tag {tag!r}",
+            path,
+            hint="use a BCP 47 tag such as zh-Hans",
+        ) from None

@@ -1,0 +1,37 @@
+"""The one exception type for user errors: printed as a single line, never as a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FolioError(Exception):
+    """A problem in the user's input, told as `file:line: message (hint)`."""
+
+    def __init__(
+        self, message: str, path: Path | str | None = None, line: int | None = None, hint: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = (
+                f"{display_path(self.path)}:{self.line}: "
+                if self.line
+                else f"{display_path(self.path)}: "
+            )
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.message}{hint}"
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

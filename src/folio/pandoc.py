@@ -1,0 +1,85 @@
+"""The calls folio makes to pandoc (from pypandoc-binary), each once per document and step."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pypandoc
+
+Block = dict[str, Any]
+Inline = dict[str, Any]
+
+API_VERSION = [1, 23, 1]
+# A raw block that no writer changes: pieces written together are split at it again.
+_SEPARATOR = "<!--folio:piece-->"
+# Markdown that folio reads: pandoc's own, without YAML (folio reads front matter itself).
+READ_FORMAT = "markdown-yaml_metadata_block"
+
+
+def version() -> str:
+    return pypandoc.get_pandoc_version()
+
+
+def read_markdown(text: str, east_asian: bool = False) -> list[Block]:
+    """Parse Markdown into pandoc AST blocks."""
+    fmt = READ_FORMAT + ("+east_asian_line_breaks" if east_asian else "")
+    return json.loads(pypandoc.convert_text(text, "json", format=fmt))["blocks"]
+
+
+def document(blocks: list[Block], meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A pandoc AST document from blocks and metadata."""
+    return {"pandoc-api-version": API_VERSION, "meta": meta or {}, "blocks": blocks}
+
+
+def write(
+    doc: dict[str, Any], fmt: str, args: list[str] | None = None, outputfile: str | None = None
+) -> str:
+    """Convert an AST document with pandoc; with `outputfile`, pandoc writes the file."""
+    return pypandoc.convert_text(
+        json.dumps(doc), fmt, format="json", extra_args=args or [], outputfile=outputfile
+    )
+
+
+def write_pieces(pieces: list[list[Block]], fmt: str, args: list[str] | None = None) -> list[str]:
+    """Write many block lists in one pandoc call; returns one string per piece."""
+    blocks: list[Block] = []
+    for piece in pieces:
+        blocks.extend(piece)
+        blocks.append({"t": "RawBlock", "c": ["html", _SEPARATOR]})
+    text = write(document(blocks), fmt, args)
+    parts = text.split(_SEPARATOR)
+    return [part.strip("\n") for part in parts[: len(pieces)]]
+
+
+def read_pieces(texts: list[str], east_asian: bool = False) -> list[list[Block]]:
+    """Parse many Markdown texts in one pandoc call; returns one block list per text."""
+    joined = "".join(f"{text}\n\n{_SEPARATOR}\n\n" for text in texts)
+    pieces: list[list[Block]] = [[]]
+    for block in read_markdown(joined, east_asian):
+        if block == {"t": "RawBlock", "c": ["html", _SEPARATOR]}:
+            pieces.append([])
+        else:
+            pieces[-1].append(block)
+    return pieces[: len(texts)]
+
+
+def plain(inlines: list[Inline]) -> Block:
+    return {"t": "Plain", "c": inlines}
+
+
+def div(
+    blocks: list[Block], ident: str = "", classes: list[str] | None = None, **attrs: str
+) -> Block:
+    return {"t": "Div", "c": [[ident, classes or [], list(attrs.items())], blocks]}
+
+
+def span(inlines: list[Inline], classes: list[str] | None = None, **attrs: str) -> Inline:
+    return {"t": "Span", "c": [["", classes or [], list(attrs.items())], inlines]}
+
+
+def inlines_of(blocks: list[Block]) -> list[Inline] | None:
+    """The inlines of a lone Para or Plain, else None."""
+    if len(blocks) == 1 and blocks[0]["t"] in ("Para", "Plain"):
+        return blocks[0]["c"]
+    return None

@@ -1,0 +1,104 @@
+"""PO files as bytes: read with Babel, and write back untouched entries byte for byte."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import PoFileError, read_po, write_po
+
+from folio.errors import FolioError
+
+# No wrapping: Chinese lines are never re-wrapped and a re-wrapped source changes no byte.
+WIDTH = 0
+
+
+@dataclass(frozen=True)
+class PoFile:
+    """A catalog and the original text of each of its entries, by line range."""
+
+    catalog: Catalog
+    header: str
+    chunks: list[tuple[int, int, str]]  # (first line, last line, text) of every entry
+
+    def raw(self, message: Message) -> str | None:
+        """The original text of an entry, if it was read from the file."""
+        for first, last, text in self.chunks:
+            if message.lineno is not None and first <= message.lineno <= last:
+                return text
+        return None
+
+
+def read(path: Path, lang: str | None = None) -> PoFile:
+    """Read a PO/POT file (`lang`: a BCP 47 tag); syntax or encoding errors name file and line."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FolioError("not valid UTF-8", path, line, hint="save the catalog as UTF-8") from None
+    try:
+        catalog = read_po(io.StringIO(text), locale=babel_locale(lang), abort_invalid=True)
+    except PoFileError as error:
+        raise FolioError(
+            f"PO syntax error: {error.args[0] if error.args else error}",
+            path,
+            error.lineno + 1,
+            hint="fix the entry (e.g. with msgfmt --check)",
+        ) from None
+    header, chunks = split_entries(text)
+    return PoFile(catalog, header, chunks)
+
+
+def babel_locale(lang: str | None) -> Locale | None:
+    return Locale.parse(lang, sep="-") if lang else None
+
+
+def split_entries(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """The header text and each later entry's (first line, last line, text); blank lines split."""
+    chunks: list[tuple[int, int, str]] = []
+    current: list[str] = []
+    start = 1
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            chunks.append((start, number - 1, "".join(current)))
+            current = []
+    if current:
+        chunks.append((start, start + len(current) - 1, "".join(current)))
+    header = chunks[0][2] if chunks and is_header(chunks[0][2]) else ""
+    return header, chunks[1:] if header else chunks
+
+
+def is_header(text: str) -> bool:
+    return 'msgid ""\nmsgstr ""' in text or text.lstrip().startswith("# ") and 'msgid ""' in text
+
+
+def render(catalog: Catalog, header: bool = True) -> str:
+    """The catalog as PO text, as Babel writes it (no wrapping, previous msgids kept)."""
+    buffer = io.BytesIO()
+    write_po(
+        buffer,
+        catalog,
+        width=WIDTH,
+        omit_header=not header,
+        include_previous=True,
+        include_lineno=False,
+    )
+    return buffer.getvalue().decode("utf-8")
+
+
+def render_entry(message: Message, obsolete: bool = False) -> str:
+    """One entry as Babel writes it."""
+    single = Catalog()
+    if obsolete:
+        single.obsolete[message.id] = message
+    else:
+        single[message.id] = message
+    return render(single, header=False).strip("\n") + "\n"

@@ -1,0 +1,1 @@
+"""Renderers: each turns an Edition into the bytes of one output format."""

@@ -1,0 +1,113 @@
+"""Edition → pandoc AST: the language-tagged body that the HTML, print and EPUB renderers share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from folio import pandoc
+from folio.edition import Edition, Row, Text
+
+# Front-matter fields shown on title pages, in order.
+META_FIELDS = ("title", "subtitle", "author.name", "author.role", "author.affiliation")
+
+
+def lang_attrs(lang: str, xml: bool) -> dict[str, str]:
+    """`lang`, and `xml:lang` too for XHTML (EPUB)."""
+    return {"lang": lang, "xml:lang": lang} if xml else {"lang": lang}
+
+
+def body(edition: Edition, xml: bool = False) -> list[pandoc.Block]:
+    """The text, one unit per row; bilingual editions interleave each unit's languages."""
+    blocks: list[pandoc.Block] = []
+    for row in edition.rows:
+        if len(row.texts) > 1 and row.kind == "Header":
+            blocks.append(bilingual_heading(row, xml))
+        elif len(row.texts) > 1:
+            halves = [
+                unit(text, xml, role) for text, role in zip(row.texts, roles(row), strict=False)
+            ]
+            blocks.append(pandoc.div(halves, classes=["pair"]))
+        else:
+            blocks.append(unit(row.texts[0], xml, "primary"))
+    return blocks
+
+
+def roles(row: Row) -> list[str]:
+    return ["primary"] + ["secondary"] * (len(row.texts) - 1)
+
+
+def unit(text: Text, xml: bool, role: str) -> pandoc.Block:
+    """One language's version of a unit, tagged with its language."""
+    classes = ["unit", role] + (["fallback"] if text.fallback else [])
+    if len(text.blocks) == 1 and text.blocks[0]["t"] == "Header":
+        return tag_header(text.blocks[0], text.lang, xml, classes)
+    return pandoc.div(text.blocks, classes=classes, **lang_attrs(text.lang, xml))
+
+
+def tag_header(header: pandoc.Block, lang: str, xml: bool, classes: list[str]) -> pandoc.Block:
+    level, (ident, old_classes, attrs), inlines = header["c"]
+    attrs = [*attrs, *lang_attrs(lang, xml).items()]
+    return {"t": "Header", "c": [level, [ident, old_classes + classes, attrs], inlines]}
+
+
+def bilingual_heading(row: Row, xml: bool) -> pandoc.Block:
+    """One heading holding every language, so that contents and bookmarks list it once."""
+    first = row.texts[0].blocks[0]
+    level, attr, _ = first["c"]
+    inlines: list[pandoc.Inline] = []
+    for text, role in zip(row.texts, roles(row), strict=True):
+        if inlines:
+            inlines.append({"t": "LineBreak"})
+        header_inlines = text.blocks[0]["c"][2]
+        inlines.append(pandoc.span(header_inlines, [role], **lang_attrs(text.lang, xml)))
+    return {"t": "Header", "c": [level, attr, inlines]}
+
+
+@dataclass(frozen=True)
+class HtmlParts:
+    """An edition as HTML fragments: front-matter fields per language, and the body."""
+
+    meta: dict[tuple[str, str], str]
+    body: str
+
+    def field(self, name: str, lang: str) -> str:
+        return self.meta.get((name, lang), "")
+
+
+def html_parts(edition: Edition) -> HtmlParts:
+    """Front matter and body as HTML, in one pandoc call."""
+    keys = [(name, lang) for lang in edition.languages for name in META_FIELDS]
+    keys = [key for key in keys if edition.meta_text(*key)]
+    pieces = [[pandoc.plain(edition.meta_text(*key))] for key in keys]
+    html = pandoc.write_pieces([*pieces, body(edition)], "html5", ["--wrap=none"])
+    return HtmlParts(dict(zip(keys, html[:-1], strict=True)), html[-1])
+
+
+def characters_by_language(blocks: list[pandoc.Block], lang: str) -> dict[str, set[str]]:
+    """The characters of the text in each language, following `lang` attributes down the tree."""
+    found: dict[str, set[str]] = {}
+    walk_text(blocks, lang, found)
+    return found
+
+
+def walk_text(node: object, lang: str, found: dict[str, set[str]]) -> None:
+    if isinstance(node, list):
+        for child in node:
+            walk_text(child, lang, found)
+    elif isinstance(node, dict) and "t" in node:
+        if node["t"] == "Str":
+            found.setdefault(lang, set()).update(node["c"])
+            return
+        lang = attr_lang(node) or lang
+        walk_text(node.get("c"), lang, found)
+
+
+def attr_lang(node: pandoc.Block) -> str | None:
+    """The `lang` attribute of a Div, Span or Header, if any."""
+    content = node.get("c")
+    attr = None
+    if node["t"] in ("Div", "Span"):
+        attr = content[0]
+    elif node["t"] == "Header":
+        attr = content[1]
+    return dict(attr[2]).get("lang") if attr else None

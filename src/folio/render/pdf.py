@@ -1,0 +1,57 @@
+"""The print edition: the page template rendered by WeasyPrint into an A5 PDF."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from folio.errors import FolioError
+from folio.render.page import PageContext
+
+
+@dataclass(frozen=True)
+class Pdf:
+    data: bytes
+    pages: int
+
+
+def render_pdf(context: PageContext, template: str = "print.html.j2") -> Pdf:
+    """Lay out and write the PDF; fonts come from fontconfig by family name."""
+    css = (context.templates / "print.css").read_text(encoding="utf-8")
+    cover_css = (context.templates / "cover.css").read_text(encoding="utf-8")
+    html = context.environment.get_template(template).render(
+        **context.variables(), css=css + cover_css, logo_url=context.brand.logo.as_uri()
+    )
+    # The same FontConfiguration for layout and writing, or @font-face is not used (DESIGN.md).
+    fonts = FontConfiguration()
+    document = HTML(string=html, base_url=str(context.templates)).render(font_config=fonts)
+    output = io.BytesIO()
+    document.write_pdf(output, font_config=fonts)
+    return Pdf(output.getvalue(), len(document.pages))
+
+
+def render_cover_png(context: PageContext) -> bytes:
+    """The cover design as a 1600×2560 PNG (for the EPUB), from the print cover's template."""
+    import pypdfium2
+
+    pdf = render_pdf(context, template="cover-image.html.j2")
+    page = pypdfium2.PdfDocument(pdf.data)[0]
+    # The template's page is 1200×1920 pt: 4/3 of that in pixels is 1600×2560.
+    image = page.render(scale=4 / 3).to_pil()
+    output = io.BytesIO()
+    image.save(output, format="PNG", optimize=True)
+    return output.getvalue()
+
+
+def check_harfbuzz_subset() -> None:
+    """Stop early if WeasyPrint would subset fonts with fontTools (10× slower on CJK faces)."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if harfbuzz_subset is None or not harfbuzz.hb_version_atleast(4, 1, 0):
+        raise FolioError(
+            "WeasyPrint cannot load HarfBuzz's subsetter",
+            hint="install the Debian package libharfbuzz-subset0 (run `make` as root)",
+        )

@@ -1,0 +1,42 @@
+"""Interface labels, dates and language names in each edition's language (Babel, CLDR)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+
+from folio import pofile
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The UI strings of one language, read from templates/ui/<lang>.po."""
+
+    lang: str
+    locale: Locale
+    strings: dict[str, str]
+
+    def __call__(self, msgid: str, **values: str) -> str:
+        return self.strings.get(msgid, msgid).format(**values)
+
+    def date(self, day: dt.date) -> str:
+        return format_date(day, format="long", locale=self.locale)
+
+
+def load_labels(templates: Path, lang: str, locale: Locale) -> Labels:
+    """A language's labels; English (the msgids) where the catalog has none."""
+    path = templates / "ui" / f"{lang}.po"
+    strings: dict[str, str] = {}
+    if path.exists():
+        catalog = pofile.read(path, lang).catalog
+        strings = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    return Labels(lang, locale, strings)
+
+
+def language_name(lang: str) -> str:
+    """A language's name in that language: "English", "中文"."""
+    return Locale.parse(lang, sep="-").language_name or lang

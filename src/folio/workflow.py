@@ -1,0 +1,75 @@
+"""Project-wide catalog operations: what `folio extract`, `update` and `status` do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from folio import catalog, pandoc
+from folio.config import Project
+from folio.document import Document, read_document
+from folio.segments import Unit, meta_inlines, segment
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parsed document and its units."""
+
+    document: Document
+    meta: dict[str, list[pandoc.Inline]]
+    units: list[Unit]
+
+    @property
+    def keys(self) -> list[str]:
+        return [unit.key for unit in self.units]
+
+
+@dataclass(frozen=True)
+class LanguageStatus:
+    document: str
+    language: str
+    stats: catalog.Stats
+
+
+def read_source(project: Project, doc: str) -> Source:
+    document = read_document(project.source_path(doc))
+    meta = meta_inlines(document)
+    return Source(document, meta, segment(document, meta))
+
+
+def reference(project: Project, path: Path) -> str:
+    """A path as `#:` references name it: relative to the project, with forward slashes."""
+    return path.relative_to(project.root).as_posix()
+
+
+def extract(project: Project) -> list[Path]:
+    """Write every document's template; returns the templates that changed."""
+    changed = []
+    for doc in project.documents():
+        source = read_source(project, doc)
+        pot = project.pot_path(doc)
+        if catalog.extract(source.units, doc, reference(project, source.document.path), pot):
+            changed.append(pot)
+    return changed
+
+
+def update(project: Project) -> list[Path]:
+    """Extract, then merge each template into each language's catalog; returns changed files."""
+    changed = extract(project)
+    for doc in project.documents():
+        for lang in project.settings.languages:
+            po = project.po_path(doc, lang)
+            if catalog.update(project.pot_path(doc), po, lang):
+                changed.append(po)
+    return changed
+
+
+def status(project: Project) -> list[LanguageStatus]:
+    """Per document and language, how much is translated."""
+    rows = []
+    for doc in project.documents():
+        keys = read_source(project, doc).keys
+        for lang in project.settings.languages:
+            loaded = catalog.load(project.po_path(doc, lang), lang)
+            rows.append(LanguageStatus(doc, lang, catalog.stats(loaded, keys)))
+    return rows
