@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,11 +44,13 @@ def read(path: Path, lang: str | None = None) -> PoFile:
     try:
         catalog = read_po(io.StringIO(text), locale=babel_locale(lang), abort_invalid=True)
     except PoFileError as error:
+        # Babel appends its own 0-based line number to the message: folio gives the real one.
+        message = re.sub(r" on \d+$", "", str(error.args[0] if error.args else error))
         raise FolioError(
-            f"PO syntax error: {error.args[0] if error.args else error}",
+            f"PO syntax error: {message}",
             path,
             error.lineno + 1,
-            hint="fix the entry (e.g. with msgfmt --check)",
+            hint="fix this entry; `msgfmt --check` lists PO errors",
         ) from None
     header, chunks = split_entries(text)
     return PoFile(catalog, header, chunks)

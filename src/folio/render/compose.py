@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from folio import pandoc
 from folio.edition import Edition, Row, Text
 
+QUOTES = {"DoubleQuote": "\u201c\u201d", "SingleQuote": "\u2018\u2019"}
 # Front-matter fields shown on title pages, in order.
 META_FIELDS = ("title", "subtitle", "author.name", "author.role", "author.affiliation")
 
@@ -98,6 +99,9 @@ def walk_text(node: object, lang: str, found: dict[str, set[str]]) -> None:
         if node["t"] == "Str":
             found.setdefault(lang, set()).update(node["c"])
             return
+        if node["t"] == "Quoted":
+            # The writer adds the quotation marks: they are in no Str.
+            found.setdefault(lang, set()).update(QUOTES[node["c"][0]["t"]])
         lang = attr_lang(node) or lang
         walk_text(node.get("c"), lang, found)
 

@@ -18,7 +18,10 @@ def render_epub(context: PageContext, cover_png: bytes) -> bytes:
     """Write the EPUB in a scratch folder and return its bytes."""
     edition = context.edition
     blocks = title_page(context) + compose.body(edition, xml=True)
+    meta = metadata(context)
     used = compose.characters_by_language(blocks, edition.primary)
+    # Labels that pandoc writes from metadata (the contents' title) are text too.
+    used[edition.primary] |= set(meta["toc-title"]["c"])
     with tempfile.TemporaryDirectory(prefix="folio-epub-") as scratch:
         folder = Path(scratch)
         (folder / "cover.png").write_bytes(cover_png)
@@ -36,7 +39,7 @@ def render_epub(context: PageContext, cover_png: bytes) -> bytes:
             f"--resource-path={context.brand.logo.parent}",
             *[f"--epub-embed-font={path}" for path in font_files],
         ]
-        pandoc.write(pandoc.document(blocks, metadata(context)), "epub3", args, str(target))
+        pandoc.write(pandoc.document(blocks, meta), "epub3", args, str(target))
         return target.read_bytes()
 
 

@@ -37,10 +37,8 @@ class PageContext:
         }
 
     def title_text(self) -> str:
-        """The document title as plain text, in the edition's languages (for <title>)."""
-        return " · ".join(
-            plain_text(self.parts.field("title", lang)) for lang in self.edition.languages
-        )
+        """The title in the edition's primary language, as plain text: <title> has one `lang`."""
+        return plain_text(self.parts.field("title", self.edition.primary))
 
 
 def plain_text(html: str) -> str:

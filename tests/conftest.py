@@ -1,0 +1,74 @@
+"""Fixtures: a copy of the project in a temporary folder, built with the real `folio` command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ("pyproject.toml", "source", "translations", "templates")
+DOC = "shared-global-security"
+EDITIONS = ("en", "zh-Hans", "en+zh-Hans")
+# Builds in tests are reproducible: dates come from here, not from the clock.
+ENV_EPOCH = "1695427200"  # 2023-09-23
+
+
+def copy_project(target: Path) -> Path:
+    """The project's inputs, copied into `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def run_folio(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed command line exactly as a user would, in `project`."""
+    env = {"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": ENV_EPOCH, "HOME": str(project)}
+    return subprocess.run(
+        [sys.executable, "-m", "folio", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+@dataclass(frozen=True)
+class Built:
+    root: Path
+    stdout: str
+    stderr: str
+
+    @property
+    def manifest(self) -> list[dict]:
+        return json.loads((self.root / "build" / "manifest.json").read_text())["outputs"]
+
+    def output(self, edition: str, fmt: str) -> Path:
+        (entry,) = [e for e in self.manifest if e["edition"] == edition and e["format"] == fmt]
+        return self.root / entry["path"]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The seed project, built once for the whole session: every edition, every format."""
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    result = run_folio(root, "build")
+    assert result.returncode == 0, result.stderr
+    return Built(root, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh copy of the project that a test may change."""
+    return copy_project(tmp_path / "project")

@@ -1,0 +1,83 @@
+"""The web editions: language of the page and of every Chinese block, and no other host."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import EDITIONS, Built
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col"}
+
+
+class Page(HTMLParser):
+    """Text with the language of its element, and every src/href."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str]] = []
+        self.texts: list[tuple[str, str, bool]] = []  # (language, text, inside <main>)
+        self.urls: list[str] = []
+        self.html_lang = ""
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attrs = dict(attrs)
+        self.urls += [attrs[a] for a in ("src", "href") if attrs.get(a)]
+        if tag == "html":
+            self.html_lang = attrs.get("lang", "")
+        if tag not in VOID:
+            inherited = self.stack[-1][1] if self.stack else ""
+            self.stack.append((tag, attrs.get("lang") or inherited))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if data.strip() and self.stack and self.stack[-1][0] not in ("style", "script"):
+            in_main = any(tag == "main" for tag, _ in self.stack)
+            self.texts.append((self.stack[-1][1], data, in_main))
+
+
+def parse(built: Built, edition: str) -> Page:
+    page = Page()
+    page.feed(built.output(edition, "html").read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_page_language_is_the_editions(built: Built, edition: str) -> None:
+    assert parse(built, edition).html_lang == edition.split("+")[0]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_chinese_text_is_tagged_chinese(built: Built, edition: str) -> None:
+    page = parse(built, edition)
+    chinese = [(lang, text, in_main) for lang, text, in_main in page.texts if HAN.search(text)]
+    assert chinese
+    for lang, text, _ in chinese:
+        # The masthead prints the institute's names in Traditional characters.
+        assert lang in ("zh-Hans", "zh-Hant"), (lang, text)
+    article = [text for lang, text, in_main in chinese if lang == "zh-Hans" and in_main]
+    assert bool(article) == ("zh-Hans" in edition)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_no_request_to_another_host(built: Built, edition: str) -> None:
+    page = parse(built, edition)
+    for url in page.urls:
+        assert not re.match(r"^[a-z][a-z0-9+.-]*:|^//", url, re.I), url
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_links_reach_the_other_editions(built: Built, edition: str) -> None:
+    page = parse(built, edition)
+    folder = built.output(edition, "html").parent
+    targets = {url for url in page.urls if url.endswith(".html")}
+    assert targets == {f"{name}.html" for name in EDITIONS}
+    for target in targets:
+        assert (folder / target).is_file()

@@ -1,0 +1,89 @@
+"""The print editions, read back from the PDF files."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from conftest import EDITIONS, Built
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def text_of(path) -> str:
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def test_bilingual_pdf_holds_both_languages(built: Built) -> None:
+    text = text_of(built.output("en+zh-Hans", "pdf"))
+    assert "Global Security Initiative" in " ".join(text.split())
+    assert "全球安全倡议" in re.sub(r"\s+", "", text)
+
+
+def test_monolingual_pdfs_hold_their_own_language(built: Built) -> None:
+    english = text_of(built.output("en", "pdf"))
+    chinese = re.sub(r"\s+", "", text_of(built.output("zh-Hans", "pdf")))
+    assert "Global Security Initiative" in " ".join(english.split())
+    assert "博鳌亚洲论坛" in chinese and "习近平主席" in chinese
+    # The Chinese edition's article text is Chinese: only branding and names stay Latin.
+    assert "unveiled China" not in chinese
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_font_is_embedded(built: Built, edition: str) -> None:
+    reader = PdfReader(built.output(edition, "pdf"))
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            described = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            fonts[font["/BaseFont"]] = described["/FontDescriptor"].get_object()
+    assert fonts
+    for name, descriptor in fonts.items():
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), name
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_no_glyph_is_missing(built: Built, edition: str) -> None:
+    """No .notdef (glyph 0) is drawn: every text string is 2-byte glyph ids (Identity-H)."""
+    reader = PdfReader(built.output(edition, "pdf"))
+    drawn = 0
+    for page in reader.pages:
+        content = ContentStream(page.get_contents(), reader)
+        for operands, operator in content.operations:
+            strings = operands[0] if operator == b"TJ" else operands if operator == b"Tj" else []
+            for item in strings:
+                if isinstance(item, bytes | str):
+                    # pypdf decodes some strings as text: the glyph ids are the original bytes.
+                    data = getattr(item, "original_bytes", item)
+                    glyphs = [data[i : i + 2] for i in range(0, len(data), 2)]
+                    drawn += len(glyphs)
+                    assert b"\x00\x00" not in glyphs, f"page {page.page_number + 1} draws .notdef"
+    assert drawn > 1000
+
+
+def test_simplified_chinese_is_set_in_an_sc_face(built: Built) -> None:
+    traditional_brand = set("中國傳媒大學人類命運共同體研究院")
+    with pdfplumber.open(built.output("zh-Hans", "pdf")) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars if HAN.match(c["text"])]
+    assert len(chars) > 1000
+    for char in chars:
+        if "CJK-TC" in char["fontname"]:
+            assert char["text"] in traditional_brand, char
+        else:
+            assert "CJK-SC" in char["fontname"], char
+
+
+def test_pdf_text_has_no_replacement_characters(built: Built) -> None:
+    for edition in EDITIONS:
+        text = text_of(built.output(edition, "pdf"))
+        assert "\ufffd" not in text
+        assert not [c for c in text if unicodedata.category(c) == "Co"]
