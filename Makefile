@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # What folio needs from Debian: CJK and Latin fonts, Pango for WeasyPrint, HarfBuzz's subsetter
-# (without it WeasyPrint falls back to fontTools, 10x slower), and Java for EpubCheck.
+# (without it WeasyPrint falls back to fontTools, 10x slower), Java for EpubCheck, and GNU
+# gettext, against which the tests check the PO files folio writes.
 DEBIAN_PACKAGES := fonts-noto-cjk fonts-noto-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 \
-	libharfbuzz-subset0 default-jre-headless
+	libharfbuzz-subset0 default-jre-headless gettext
 
 .PHONY: all setup system build pdf epub html test lint clean
 all: build

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, escape, read_po, unescape, write_po
 
 from folio.errors import FolioError
 
@@ -52,8 +52,20 @@ def read(path: Path, lang: str | None = None) -> PoFile:
             error.lineno + 1,
             hint="fix this entry; `msgfmt --check` lists PO errors",
         ) from None
+    for message in [*catalog, *catalog.obsolete.values()]:
+        restore_previous_id(message)
     header, chunks = split_entries(text)
     return PoFile(catalog, header, chunks)
+
+
+def restore_previous_id(message: Message) -> None:
+    """Babel reads `#| msgid "…"` as a user comment "| msgid …": make it the previous msgid."""
+    previous = [c for c in message.user_comments if c.startswith("| ")]
+    if not previous or not previous[0].startswith("| msgid "):
+        return
+    literals = [previous[0][len("| msgid ") :]] + [c[2:] for c in previous[1:]]
+    message.previous_id = ["".join(unescape(literal.strip()) for literal in literals)]
+    message.user_comments = [c for c in message.user_comments if not c.startswith("| ")]
 
 
 def babel_locale(lang: str | None) -> Locale | None:
@@ -84,24 +96,25 @@ def is_header(text: str) -> bool:
 
 
 def render(catalog: Catalog, header: bool = True) -> str:
-    """The catalog as PO text, as Babel writes it (no wrapping, previous msgids kept)."""
+    """The catalog as PO text, as Babel writes it (no wrapping)."""
     buffer = io.BytesIO()
-    write_po(
-        buffer,
-        catalog,
-        width=WIDTH,
-        omit_header=not header,
-        include_previous=True,
-        include_lineno=False,
-    )
+    write_po(buffer, catalog, width=WIDTH, omit_header=not header, include_lineno=False)
     return buffer.getvalue().decode("utf-8")
 
 
 def render_entry(message: Message, obsolete: bool = False) -> str:
-    """One entry as Babel writes it."""
+    """One entry as Babel writes it, with a well-formed `#|` previous msgid."""
     single = Catalog()
     if obsolete:
         single.obsolete[message.id] = message
     else:
         single[message.id] = message
-    return render(single, header=False).strip("\n") + "\n"
+    text = render(single, header=False).strip("\n") + "\n"
+    if message.previous_id and not obsolete:
+        # Babel wraps `#|` like prose, leaving unquoted continuation lines that no PO reader
+        # parses: write it on one line, escaped like the msgid.
+        lines = text.splitlines(keepends=True)
+        at = next(i for i, line in enumerate(lines) if line.startswith(("msgctxt ", "msgid ")))
+        lines.insert(at, f"#| msgid {escape(message.previous_id[0])}\n")
+        text = "".join(lines)
+    return text

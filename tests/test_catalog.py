@@ -1,0 +1,126 @@
+"""The translators' workflow on real files: extract, update, status."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+from conftest import DOC, run_folio
+from folio import pandoc, pofile
+from folio.edition import parse_translations
+from folio.pofile import split_entries
+
+SENTENCE = (
+    "China additionally takes seriously the legitimate security concerns of all other countries."
+)
+EDITED = "China also takes seriously the legitimate security concerns of all other countries."
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def po_path(project: Path) -> Path:
+    return project / "translations" / "zh-Hans" / f"{DOC}.po"
+
+
+def test_status_shows_the_chinese_catalog_complete(project: Path) -> None:
+    result = run_folio(project, "status", "--json")
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert row["language"] == "zh-Hans"
+    assert row["percent"] == 100.0 and row["fuzzy"] == 0 and row["untranslated"] == 0
+    assert row["translated"] == row["total"] == 23
+
+
+def test_extract_twice_changes_nothing(project: Path) -> None:
+    before = tree_digest(project)
+    for _ in range(2):
+        assert run_folio(project, "extract").returncode == 0
+        assert tree_digest(project) == before
+
+
+def test_update_on_unchanged_catalogs_changes_no_byte(project: Path) -> None:
+    before = po_path(project).read_bytes()
+    result = run_folio(project, "update")
+    assert result.returncode == 0, result.stderr
+    assert po_path(project).read_bytes() == before
+
+
+def test_rewrapping_the_source_changes_no_msgid(project: Path) -> None:
+    source = project / "source" / f"{DOC}.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace(" additionally takes ", "\nadditionally   takes\n "), "utf-8")
+    pot = (project / "translations" / f"{DOC}.pot").read_bytes()
+    assert run_folio(project, "extract").returncode == 0
+    assert (project / "translations" / f"{DOC}.pot").read_bytes() == pot
+
+
+def test_one_changed_sentence_makes_one_fuzzy_entry_and_keeps_the_rest(project: Path) -> None:
+    source = project / "source" / f"{DOC}.md"
+    text = source.read_text(encoding="utf-8")
+    assert SENTENCE in text
+    source.write_text(text.replace(SENTENCE, EDITED), encoding="utf-8")
+    before = po_path(project).read_text(encoding="utf-8")
+
+    result = run_folio(project, "update")
+    assert result.returncode == 0, result.stderr
+
+    after = po_path(project).read_text(encoding="utf-8")
+    old_header, old_entries = split_entries(before)
+    new_header, new_entries = split_entries(after)
+    assert new_header == old_header
+    old_texts = [t for _, _, t in old_entries]
+    changed = [t for _, _, t in new_entries if t not in old_texts]
+    assert len(changed) == 1 and len(new_entries) == len(old_entries)
+    entry = changed[0]
+    assert "#, fuzzy" in entry
+    assert f'#| msgid "{SENTENCE.split(" additionally")[0]}' in entry.replace("\n", " ")
+    assert EDITED in entry and "中国还认真对待" in entry
+
+    catalog = pofile.read(po_path(project), "zh-Hans").catalog
+    fuzzy = [m for m in catalog if m.fuzzy and m.id]
+    assert len(fuzzy) == 1 and SENTENCE in fuzzy[0].previous_id[0]
+    assert not catalog.obsolete
+    status = json.loads(run_folio(project, "status", "--json").stdout)[0]
+    assert (status["fuzzy"], status["translated"]) == (1, 22)
+
+    # GNU gettext, the reference implementation, reads the entry and its previous msgid.
+    fuzzy_only = subprocess.run(
+        ["msgattrib", "--only-fuzzy", "--no-wrap", str(po_path(project))],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert fuzzy_only.count("\nmsgid ") == 2  # the header and the one fuzzy entry
+    assert '#| msgid "China has always upheld the principles' in fuzzy_only
+    assert SENTENCE in fuzzy_only.split("#| msgid", 1)[1].split("\nmsgid", 1)[0]
+
+    # A second update keeps the fuzzy entry, its `#|` line included, byte for byte.
+    assert run_folio(project, "update").returncode == 0
+    assert po_path(project).read_text(encoding="utf-8") == after
+
+
+def test_a_removed_unit_becomes_obsolete_and_its_translation_stays(project: Path) -> None:
+    source = project / "source" / f"{DOC}.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("## Conclusion\n", ""), encoding="utf-8")
+    assert run_folio(project, "update").returncode == 0
+    after = po_path(project).read_text(encoding="utf-8")
+    assert '#~ msgid "Conclusion"\n#~ msgstr "结语"' in after
+    source.write_text(text, encoding="utf-8")
+    assert run_folio(project, "update").returncode == 0
+    assert '#~ msgid "Conclusion"' not in po_path(project).read_text(encoding="utf-8")
+    assert 'msgid "Conclusion"\nmsgstr "结语"' in po_path(project).read_text(encoding="utf-8")
+
+
+def test_a_line_break_between_han_characters_is_no_space() -> None:
+    (inlines,) = parse_translations({"key": "全球安全\n倡议 is GSI"}).values()
+    html = pandoc.write_pieces([[pandoc.plain(inlines)]], "html")[0]
+    assert html == "全球安全倡议 is GSI"
