@@ -8,6 +8,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
+from markupsafe import Markup
 
 from folio import pofile
 
@@ -20,8 +21,9 @@ class Labels:
     locale: Locale
     strings: dict[str, str]
 
-    def __call__(self, msgid: str, **values: str) -> str:
-        return self.strings.get(msgid, msgid).format(**values)
+    def __call__(self, msgid: str, **values: str) -> Markup:
+        """The label in this language; values that are not Markup are escaped into it."""
+        return Markup(self.strings.get(msgid, msgid)).format(**values)
 
     def date(self, day: dt.date) -> str:
         return format_date(day, format="long", locale=self.locale)
