@@ -1,26 +1,40 @@
-"""What to build, in what order, and where: every edition of every document, then the manifest."""
+"""What to build and whether: targets, their keys, rendering in a process pool, the manifest."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
-from pathlib import Path
+import logging
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
 
 from folio import catalog
-from folio.brand import load_brand
 from folio.config import Project
-from folio.edition import align, edition_name
-from folio.files import sha256, write_atomic
-from folio.render.compose import html_parts
-from folio.render.epub import render_epub
-from folio.render.html import EditionLink, render_html
-from folio.render.page import PageContext
-from folio.render.pdf import check_harfbuzz_subset, render_cover_png, render_pdf
-from folio.render.templating import environment
-from folio.ui import load_labels
-from folio.workflow import Source, read_source
+from folio.edition import Edition, align, edition_name
+from folio.files import exclusive_lock, sha256, write_atomic
+from folio.keys import output_key
+from folio.render.compose import HtmlParts, html_parts
+from folio.workflow import read_source
 
 MANIFEST = "manifest.json"
+LOCK = ".lock"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output to have: which document, edition and format, where, and its key."""
+
+    document: str
+    languages: tuple[str, ...]
+    format: str
+    path: str  # relative to the project root
+    key: str
+
+    @property
+    def edition(self) -> str:
+        return edition_name(self.languages)
 
 
 @dataclass(frozen=True)
@@ -34,7 +48,42 @@ class Output:
     path: str
     sha256: str
     bytes: int
+    key: str
     pages: int | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to render one target: the aligned edition and its HTML parts."""
+
+    project: Project
+    target: Target
+    edition: Edition
+    parts: HtmlParts
+
+
+@dataclass(frozen=True)
+class Rendered:
+    target: Target
+    data: bytes
+    pages: int | None
+    seconds: float
+    warnings: list[str]
+
+
+@dataclass
+class BuildResult:
+    outputs: list[Output]
+    rebuilt: list[Rendered] = field(default_factory=list)
+    fallbacks: dict[str, int] = field(default_factory=dict)  # "doc edition" → untranslated units
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for r in self.rebuilt for w in r.warnings]
+
+
+# Called with (target, done, total) when a target starts (done < total) and when it is done.
+Report = Callable[[Target, int, int], None]
 
 
 def editions(project: Project) -> list[tuple[str, ...]]:
@@ -44,98 +93,206 @@ def editions(project: Project) -> list[tuple[str, ...]]:
     return [(source,), *((lang,) for lang in languages), *((source, lang) for lang in languages)]
 
 
-def output_path(project: Project, doc: str, languages: tuple[str, ...], fmt: str) -> Path:
+def output_path(doc: str, languages: tuple[str, ...], fmt: str) -> str:
     name = edition_name(languages)
     if fmt == "html":
-        return project.build_dir / "site" / doc / f"{name}.html"
-    return project.build_dir / doc / f"{doc}.{name}.{fmt}"
+        return f"build/site/{doc}/{name}.html"
+    return f"build/{doc}/{doc}.{name}.{fmt}"
+
+
+def plan(project: Project, formats: list[str] | None, only: list[str] | None) -> list[Target]:
+    """Every output the command asks for, with its key."""
+    formats = formats or list(project.settings.formats)
+    chosen = [e for e in editions(project) if not only or edition_name(e) in only]
+    return [
+        Target(
+            doc,
+            languages,
+            fmt,
+            output_path(doc, languages, fmt),
+            output_key(project, doc, languages, fmt),
+        )
+        for doc in project.documents()
+        for languages in chosen
+        for fmt in formats
+    ]
+
+
+def is_current(project: Project, target: Target, previous: dict[str, dict]) -> bool:
+    """Built before from the same inputs, and the file is still the one built then."""
+    entry = previous.get(target.path)
+    if not entry or entry.get("key") != target.key:
+        return False
+    path = project.root / target.path
+    return (
+        path.exists()
+        and path.stat().st_size == entry["bytes"]
+        and sha256(path.read_bytes()) == entry["sha256"]
+    )
 
 
 def build(
-    project: Project, formats: list[str] | None = None, only: list[str] | None = None
-) -> list[Output]:
-    """Build the chosen formats and editions; nothing is written unless every output rendered."""
-    formats = formats or list(project.settings.formats)
-    chosen = [e for e in editions(project) if not only or edition_name(e) in only]
-    if "pdf" in formats or "epub" in formats:
+    project: Project,
+    formats: list[str] | None = None,
+    only: list[str] | None = None,
+    force: bool = False,
+    jobs: int | None = None,
+    report: Report | None = None,
+) -> BuildResult:
+    """Build what is out of date; nothing is written unless every output rendered."""
+    with exclusive_lock(project.build_dir / LOCK):
+        targets = plan(project, formats, only)
+        previous = {entry["path"]: entry for entry in read_manifest(project)}
+        todo = [t for t in targets if force or not is_current(project, t, previous)]
+        result = BuildResult([])
+        if todo:
+            prepared = prepare(project, todo, result)
+            result.rebuilt = run(prepared, jobs or os.cpu_count() or 1, report)
+            for rendered in result.rebuilt:
+                write_atomic(project.root / rendered.target.path, rendered.data)
+        fresh = {r.target.path: output_of(r) for r in result.rebuilt}
+        result.outputs = [fresh.get(t.path) or Output(**previous[t.path]) for t in targets]
+        write_manifest(project, result.outputs)
+    return result
+
+
+def prepare(project: Project, todo: list[Target], result: BuildResult) -> list[Job]:
+    """Read and align every input the targets need, before any rendering or writing."""
+    if any(t.format in ("pdf", "epub") for t in todo):
+        from folio.render.pdf import check_harfbuzz_subset
+
         check_harfbuzz_subset()
-    brand = load_brand(project.root / project.settings.brand)
-    env = environment(project.templates_dir)
-    labels = {
-        lang: load_labels(project.templates_dir, lang, project.locale(lang))
-        for lang in (project.settings.source_language, *project.settings.languages)
-    }
-    # Read every input before rendering anything: bad input fails the build before any write.
-    sources = {doc: read_source(project, doc) for doc in project.documents()}
-    catalogs = {doc: load_translations(project, doc) for doc in sources}
-    rendered: list[tuple[Output, bytes]] = []
-    for doc, source in sources.items():
-        for languages in chosen:
-            rendered += render_edition(
-                project, source, languages, catalogs[doc], formats, brand, env, labels
-            )
-    for output, data in rendered:
-        write_atomic(project.root / output.path, data)
-    outputs = [output for output, _ in rendered]
-    write_manifest(project, outputs)
-    return outputs
+    from folio.brand import load_brand
+
+    load_brand(project.root / project.settings.brand)
+    jobs = []
+    for doc in sorted({t.document for t in todo}):
+        source = read_source(project, doc)
+        translations = load_translations(project, doc)
+        for languages in sorted({t.languages for t in todo if t.document == doc}):
+            edition = align(source, languages, translations)
+            result.fallbacks[f"{doc} {edition.name}"] = sum(edition.fallbacks.values())
+            parts = html_parts(edition)
+            jobs += [
+                Job(project, t, edition, parts)
+                for t in todo
+                if (t.document, t.languages) == (doc, languages)
+            ]
+    return jobs
 
 
 def load_translations(project: Project, doc: str) -> dict[str, dict[str, str]]:
     return {
-        lang: catalog.translations(catalog.load(project.po_path(doc, lang), lang))
+        lang: catalog.translations(
+            catalog.load(project.po_path(doc, lang), lang), project.po_path(doc, lang)
+        )
         for lang in project.settings.languages
     }
 
 
-def render_edition(project, source: Source, languages, catalogs, formats, brand, env, labels):
-    """Every chosen format of one edition, in memory."""
-    edition = align(source, languages, catalogs)
-    context = PageContext(
-        edition=edition,
-        parts=html_parts(edition),
-        brand=brand,
-        labels=labels,
-        templates=project.templates_dir,
-        environment=env,
-        source_language=project.settings.source_language,
-    )
-    results = []
-    for fmt in formats:
-        pages = None
-        if fmt == "pdf":
+def run(jobs: list[Job], workers: int, report: Report | None) -> list[Rendered]:
+    """Render every job, in a pool of processes when there is more than one worker and job."""
+    # The slowest first, so that the pool does not end waiting on one long PDF.
+    jobs = sorted(jobs, key=lambda j: (j.target.format != "pdf", -len(j.target.languages)))
+    total = len(jobs)
+    done: list[Rendered] = []
+    if workers <= 1 or total == 1:
+        for job in jobs:
+            if report:
+                report(job.target, len(done), total)
+            done.append(render_job(job))
+            if report:
+                report(job.target, len(done), total)
+        return done
+    with ProcessPoolExecutor(max_workers=min(workers, total)) as pool:
+        futures = {pool.submit(render_job, job): job for job in jobs}
+        for job in jobs:
+            if report:
+                report(job.target, 0, total)
+        for future in as_completed(futures):
+            done.append(future.result())
+            if report:
+                report(futures[future].target, len(done), total)
+    return done
+
+
+def render_job(job: Job) -> Rendered:
+    """Render one target (in a worker process); WeasyPrint's warnings are kept, not printed."""
+    from folio.render.page import page_context
+
+    started = time.perf_counter()
+    context = page_context(job.project, job.edition, job.parts)
+    pages = None
+    with captured_warnings() as warnings:
+        if job.target.format == "pdf":
+            from folio.render.pdf import render_pdf
+
             pdf = render_pdf(context)
             data, pages = pdf.data, pdf.pages
-        elif fmt == "epub":
+        elif job.target.format == "epub":
+            from folio.render.epub import render_epub
+            from folio.render.pdf import render_cover_png
+
             data = render_epub(context, render_cover_png(context))
         else:
-            data = render_html(context, edition_links(project, languages))
-        path = output_path(project, source.document.name, languages, fmt)
-        output = Output(
-            document=source.document.name,
-            edition=edition.name,
-            languages=list(languages),
-            format=fmt,
-            path=path.relative_to(project.root).as_posix(),
-            sha256=sha256(data),
-            bytes=len(data),
-            pages=pages,
-        )
-        results.append((output, data))
-    return results
+            from folio.render.html import render_html
+
+            data = render_html(context, edition_links(job.project, job.target.languages))
+    seconds = time.perf_counter() - started
+    return Rendered(job.target, data, pages, seconds, [f"{job.target.path}: {w}" for w in warnings])
 
 
-def edition_links(project: Project, current: tuple[str, ...]) -> list[EditionLink]:
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class captured_warnings:  # noqa: N801 - used as a context manager
+    """Collect the warnings WeasyPrint logs while rendering."""
+
+    def __enter__(self) -> list[str]:
+        self.handler = _ListHandler()
+        self.logger = logging.getLogger("weasyprint")
+        self.logger.addHandler(self.handler)
+        self.propagate, self.logger.propagate = self.logger.propagate, False
+        return self.handler.messages
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.propagate = self.propagate
+
+
+def edition_links(project: Project, current: tuple[str, ...]):
     """Links from one web page to every edition of the same document (siblings in one folder)."""
+    from folio.render.html import EditionLink
+
     return [
         EditionLink(f"{edition_name(languages)}.html", languages, languages == current)
         for languages in editions(project)
     ]
 
 
+def output_of(rendered: Rendered) -> Output:
+    target = rendered.target
+    return Output(
+        document=target.document,
+        edition=target.edition,
+        languages=list(target.languages),
+        format=target.format,
+        path=target.path,
+        sha256=sha256(rendered.data),
+        bytes=len(rendered.data),
+        key=target.key,
+        pages=rendered.pages,
+    )
+
+
 def write_manifest(project: Project, outputs: list[Output]) -> None:
-    """List every output; entries from earlier builds stay while their files exist unchanged."""
-    path = project.build_dir / MANIFEST
+    """List every output; entries of earlier builds stay while their files exist."""
     fresh = {output.path: asdict(output) for output in outputs}
     kept = [
         entry
@@ -146,7 +303,9 @@ def write_manifest(project: Project, outputs: list[Output]) -> None:
         [*kept, *fresh.values()], key=lambda e: (e["document"], e["edition"], e["format"])
     )
     text = json.dumps({"outputs": entries}, ensure_ascii=False, indent=2) + "\n"
-    write_atomic(path, text.encode("utf-8"))
+    path = project.build_dir / MANIFEST
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        write_atomic(path, text.encode("utf-8"))
 
 
 def read_manifest(project: Project) -> list[dict]:
@@ -154,6 +313,8 @@ def read_manifest(project: Project) -> list[dict]:
     if not path.exists():
         return []
     try:
-        return json.loads(path.read_text(encoding="utf-8"))["outputs"]
+        entries = json.loads(path.read_text(encoding="utf-8"))["outputs"]
     except (ValueError, KeyError):
         return []
+    fields = set(Output.__dataclass_fields__)
+    return [e for e in entries if isinstance(e, dict) and set(e) == fields]

@@ -198,9 +198,30 @@ def load(po_path: Path, lang: str) -> Catalog:
     return pofile.read(po_path, lang).catalog
 
 
-def translations(catalog: Catalog) -> dict[str, str]:
-    """The publishable translations: neither empty nor fuzzy."""
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+def translations(catalog: Catalog, path: Path) -> dict[str, str]:
+    """The publishable translations (neither empty nor fuzzy), each checked for broken Markdown."""
+    found = {}
+    for message in catalog:
+        if message.id and message.string and not message.fuzzy:
+            check_markdown(message, path)
+            found[message.id] = message.string
+    return found
+
+
+def check_markdown(message: Message, path: Path) -> None:
+    """A code fence the translation opens and never closes would swallow the rest of the book."""
+    fences = [
+        line.strip()[:3]
+        for line in message.string.splitlines()
+        if line.strip()[:3] in ("```", "~~~")
+    ]
+    if len(fences) % 2:
+        raise FolioError(
+            f"the translation opens a code fence ({fences[-1]}) that it never closes",
+            path,
+            message.lineno,
+            hint="close the fence or remove it",
+        )
 
 
 def stats(catalog: Catalog, keys: list[str]) -> Stats:

@@ -9,6 +9,14 @@ from dataclasses import asdict
 from pathlib import Path
 
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from folio import __version__, workflow
@@ -36,6 +44,15 @@ def parser() -> argparse.ArgumentParser:
     build_command.add_argument(
         "--edition", action="append", help="only this edition, e.g. en+zh-Hans"
     )
+    build_command.add_argument(
+        "--force", action="store_true", help="rebuild even what is up to date"
+    )
+    build_command.add_argument(
+        "-j", "--jobs", type=int, help="processes to render with (default: the cores)"
+    )
+    build_command.add_argument(
+        "-q", "--quiet", action="store_true", help="print only errors and warnings"
+    )
     return main
 
 
@@ -55,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in args.edition or []:
                 if name not in known:
                     raise FolioError(f"unknown edition {name!r}", hint=f"known: {', '.join(known)}")
-            show_outputs(console, build(project, args.format, args.edition))
+            run_build(console, project, args)
     except FolioError as error:
         print(f"folio: error: {error}", file=sys.stderr)
         return 1
@@ -101,9 +118,47 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
     console.print(table)
 
 
-def show_outputs(console: Console, outputs) -> None:
-    table = Table("output", "format", "pages", "size")
-    for output in outputs:
-        size = f"{output.bytes / 1024:.0f} KiB"
-        table.add_row(output.path, output.format, str(output.pages or ""), size)
+def run_build(console: Console, project, args: argparse.Namespace) -> None:
+    """Build with a progress display on a terminal, then print the summary."""
+    errors = Console(stderr=True)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+        disable=args.quiet or not errors.is_terminal,
+    ) as progress:
+        task = progress.add_task("building", total=None)
+
+        def report(target, done: int, total: int) -> None:
+            progress.update(task, total=total, completed=done, description=target.path)
+
+        result = build(project, args.format, args.edition, args.force, args.jobs, report)
+    for warning in result.warnings:
+        print(f"folio: warning: {warning}", file=sys.stderr)
+    if not args.quiet:
+        show_summary(console, result)
+
+
+def show_summary(console: Console, result) -> None:
+    times = {r.target.path: r.seconds for r in result.rebuilt}
+    table = Table("output", "format", "pages", "size", "time")
+    for output in result.outputs:
+        seconds = times.get(output.path)
+        table.add_row(
+            output.path,
+            output.format,
+            str(output.pages or ""),
+            f"{output.bytes / 1024:.0f} KiB",
+            f"{seconds:.1f} s" if seconds is not None else "up to date",
+        )
     console.print(table)
+    fallbacks = sum(result.fallbacks.values())
+    console.print(
+        f"{len(result.rebuilt)} built, {len(result.outputs) - len(result.rebuilt)} up to date; "
+        f"{fallbacks} untranslated unit(s) shown in the source language; "
+        f"{len(result.warnings)} warning(s)."
+    )

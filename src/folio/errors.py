@@ -17,6 +17,9 @@ class FolioError(Exception):
         self.line = line
         self.hint = hint
 
+    def __reduce__(self):  # keep path, line and hint when a worker process raises it
+        return (type(self), (self.message, self.path, self.line, self.hint))
+
     def __str__(self) -> str:
         where = ""
         if self.path is not None:

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import jinja2
 
-from folio.brand import Brand
+from folio.brand import Brand, load_brand
+from folio.config import Project
 from folio.edition import Edition
 from folio.render.compose import HtmlParts
-from folio.ui import Labels, language_name
+from folio.render.templating import environment
+from folio.ui import Labels, language_name, load_labels
 
 
 @dataclass(frozen=True)
@@ -48,3 +50,40 @@ def plain_text(html: str) -> str:
     parser.handle_data = chunks.append  # type: ignore[method-assign]
     parser.feed(html)
     return "".join(chunks).strip()
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every page of a project uses: brand, templates and labels (read once a process)."""
+
+    brand: Brand
+    environment: jinja2.Environment
+    labels: dict[str, Labels]
+
+
+_shared: dict[Path, Shared] = {}
+
+
+def page_context(project: Project, edition: Edition, parts: HtmlParts) -> PageContext:
+    """The context for one edition's pages."""
+    shared = _shared.get(project.root)
+    if shared is None:
+        languages = (project.settings.source_language, *project.settings.languages)
+        shared = Shared(
+            brand=load_brand(project.root / project.settings.brand),
+            environment=environment(project.templates_dir),
+            labels={
+                lang: load_labels(project.templates_dir, lang, project.locale(lang))
+                for lang in languages
+            },
+        )
+        _shared[project.root] = shared
+    return PageContext(
+        edition=edition,
+        parts=parts,
+        brand=shared.brand,
+        labels=shared.labels,
+        templates=project.templates_dir,
+        environment=shared.environment,
+        source_language=project.settings.source_language,
+    )

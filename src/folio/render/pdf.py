@@ -18,18 +18,21 @@ class Pdf:
     pages: int
 
 
-def render_pdf(context: PageContext, template: str = "print.html.j2") -> Pdf:
+def render_pdf(
+    context: PageContext,
+    template: str = "print.html.j2",
+    stylesheets: tuple[str, ...] = ("print.css", "cover.css"),
+) -> Pdf:
     """Lay out and write the PDF; fonts come from fontconfig by family name."""
-    css = (context.templates / "print.css").read_text(encoding="utf-8")
-    cover_css = (context.templates / "cover.css").read_text(encoding="utf-8")
+    css = "".join((context.templates / name).read_text(encoding="utf-8") for name in stylesheets)
     html = context.environment.get_template(template).render(
-        **context.variables(), css=css + cover_css, logo_url=context.brand.logo.as_uri()
+        **context.variables(), css=css, logo_url=context.brand.logo.as_uri()
     )
-    # The same FontConfiguration for layout and writing, or @font-face is not used (DESIGN.md).
-    fonts = FontConfiguration()
-    document = HTML(string=html, base_url=str(context.templates)).render(font_config=fonts)
+    document = HTML(string=html, base_url=str(context.templates)).render(
+        font_config=FontConfiguration()
+    )
     output = io.BytesIO()
-    document.write_pdf(output, font_config=fonts)
+    document.write_pdf(output)
     return Pdf(output.getvalue(), len(document.pages))
 
 
@@ -37,7 +40,7 @@ def render_cover_png(context: PageContext) -> bytes:
     """The cover design as a 1600×2560 PNG (for the EPUB), from the print cover's template."""
     import pypdfium2
 
-    pdf = render_pdf(context, template="cover-image.html.j2")
+    pdf = render_pdf(context, template="cover-image.html.j2", stylesheets=("cover.css",))
     page = pypdfium2.PdfDocument(pdf.data)[0]
     # The template's page is 1200×1920 pt: 4/3 of that in pixels is 1600×2560.
     image = page.render(scale=4 / 3).to_pil()

@@ -1,0 +1,60 @@
+"""Build keys: a digest of everything an output is made from, so unchanged outputs are skipped."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from importlib import metadata
+from pathlib import Path
+
+from folio import __version__
+from folio.config import Project
+
+# Packages whose versions change what folio writes.
+TOOLS = ("pypandoc-binary", "weasyprint", "babel", "uharfbuzz", "jinja2", "pypdfium2", "nh3")
+# The template files each format reads (besides brand.yaml, its logo and ui/*.po).
+TEMPLATES = {
+    "html": ("web.html.j2", "web.css"),
+    "pdf": ("print.html.j2", "print.css", "cover.html.j2", "cover.css"),
+    "epub": ("epub.css.j2", "cover.html.j2", "cover.css", "cover-image.html.j2"),
+}
+
+
+@functools.cache
+def tool_versions() -> str:
+    versions = []
+    for name in TOOLS:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=none")
+    return ";".join(versions)
+
+
+@functools.cache
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes ('missing' if there is none)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "missing"
+
+
+def output_key(project: Project, doc: str, languages: tuple[str, ...], fmt: str) -> str:
+    """The key of one output: folio, its tools, settings, and the files this output reads."""
+    files = [project.source_path(doc), *assets(project)]
+    files += [
+        project.po_path(doc, lang) for lang in languages if lang != project.settings.source_language
+    ]
+    templates = project.templates_dir
+    files += [templates / name for name in TEMPLATES[fmt]]
+    files += [project.root / project.settings.brand, *sorted((templates / "ui").glob("*.po"))]
+    files += sorted((templates).glob("*.svg"))
+    parts = [__version__, tool_versions(), repr(project.settings), doc, "+".join(languages), fmt]
+    parts += [f"{path.relative_to(project.root)}:{file_digest(path)}" for path in files]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def assets(project: Project) -> list[Path]:
+    """Files under source/ besides the documents (images a document may use)."""
+    return sorted(p for p in project.source_dir.rglob("*") if p.is_file() and p.suffix != ".md")
