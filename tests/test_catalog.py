@@ -9,6 +9,7 @@ from pathlib import Path
 
 from conftest import DOC, run_folio
 from folio import pandoc, pofile
+from folio.catalog import Translations
 from folio.edition import parse_translations
 from folio.pofile import split_entries
 
@@ -120,7 +121,8 @@ def test_a_removed_unit_becomes_obsolete_and_its_translation_stays(project: Path
     assert 'msgid "Conclusion"\nmsgstr "结语"' in po_path(project).read_text(encoding="utf-8")
 
 
-def test_a_line_break_between_han_characters_is_no_space() -> None:
-    (inlines,) = parse_translations({"key": "全球安全\n倡议 is GSI"}).values()
+def test_a_line_break_between_han_characters_is_no_space(tmp_path: Path) -> None:
+    translations = Translations(tmp_path / "x.po", {"key": "全球安全\n倡议 is GSI"}, {"key": 1})
+    (inlines,) = parse_translations(translations, tmp_path, tmp_path, []).values()
     html = pandoc.write_pieces([[pandoc.plain(inlines)]], "html")[0]
     assert html == "全球安全倡议 is GSI"

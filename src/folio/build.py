@@ -76,10 +76,11 @@ class BuildResult:
     outputs: list[Output]
     rebuilt: list[Rendered] = field(default_factory=list)
     fallbacks: dict[str, int] = field(default_factory=dict)  # "doc edition" → untranslated units
+    notes: list[str] = field(default_factory=list)  # warnings about the inputs
 
     @property
     def warnings(self) -> list[str]:
-        return [w for r in self.rebuilt for w in r.warnings]
+        return sorted(set(self.notes)) + [w for r in self.rebuilt for w in r.warnings]
 
 
 # Called with (target, done, total) when a target starts (done < total) and when it is done.
@@ -170,7 +171,8 @@ def prepare(project: Project, todo: list[Target], result: BuildResult) -> list[J
         source = read_source(project, doc)
         translations = load_translations(project, doc)
         for languages in sorted({t.languages for t in todo if t.document == doc}):
-            edition = align(source, languages, translations)
+            edition = align(source, languages, translations, project.root)
+            result.notes.extend(edition.warnings)
             result.fallbacks[f"{doc} {edition.name}"] = sum(edition.fallbacks.values())
             parts = html_parts(edition)
             jobs += [
@@ -181,7 +183,7 @@ def prepare(project: Project, todo: list[Target], result: BuildResult) -> list[J
     return jobs
 
 
-def load_translations(project: Project, doc: str) -> dict[str, dict[str, str]]:
+def load_translations(project: Project, doc: str) -> dict[str, catalog.Translations]:
     return {
         lang: catalog.translations(
             catalog.load(project.po_path(doc, lang), lang), project.po_path(doc, lang)

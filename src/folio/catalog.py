@@ -198,14 +198,24 @@ def load(po_path: Path, lang: str) -> Catalog:
     return pofile.read(po_path, lang).catalog
 
 
-def translations(catalog: Catalog, path: Path) -> dict[str, str]:
+@dataclass(frozen=True)
+class Translations:
+    """A catalog's publishable translations, with where each one stands in the PO file."""
+
+    path: Path
+    strings: dict[str, str]
+    lines: dict[str, int]
+
+
+def translations(catalog: Catalog, path: Path) -> Translations:
     """The publishable translations (neither empty nor fuzzy), each checked for broken Markdown."""
-    found = {}
+    strings, lines = {}, {}
     for message in catalog:
         if message.id and message.string and not message.fuzzy:
             check_markdown(message, path)
-            found[message.id] = message.string
-    return found
+            strings[message.id] = message.string
+            lines[message.id] = message.lineno
+    return Translations(path, strings, lines)
 
 
 def check_markdown(message: Message, path: Path) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from folio import pandoc
+from folio.catalog import Translations
 from folio.document import TRANSLATABLE_META
+from folio.sanitize import Sanitizer
 from folio.segments import translate_blocks
 from folio.workflow import Source
 
@@ -40,6 +43,7 @@ class Edition:
     meta: dict[tuple[str, str], list[pandoc.Inline]] = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
     fallbacks: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -83,18 +87,26 @@ class Translator:
 
 
 def align(
-    source: Source, languages: tuple[str, ...], catalogs: dict[str, dict[str, str]]
+    source: Source, languages: tuple[str, ...], catalogs: dict[str, Translations], root: Path
 ) -> Edition:
-    """Pair every unit with its translation; missing or fuzzy ones fall back, marked."""
+    """Pair every unit with its translation; missing or fuzzy ones fall back, marked.
+
+    Source and translations are sanitised here, so that no renderer sees unsafe HTML.
+    """
     source_lang = source.document.meta.lang
     meta_units = [u for u in source.units if u.kind in TRANSLATABLE_META]
     body_keys = [u.key for u in source.units if u.kind not in TRANSLATABLE_META]
-    blocks = content_blocks(source.document.blocks)
+    base = source.document.path.parent
+    cleaner = Sanitizer(source.document.path, root, base)
+    blocks = cleaner.clean(content_blocks(source.document.blocks))
     edition = Edition(source.document.name, languages, source.document.meta.date)
+    edition.warnings.extend(cleaner.warnings)
     texts: list[list[Text]] = [[] for _ in blocks]
     for lang in languages:
-        own = catalogs.get(lang, {}) if lang != source_lang else {}
-        translator = Translator(lang, source_lang, parse_translations(own))
+        parsed = {}
+        if lang != source_lang and lang in catalogs:
+            parsed = parse_translations(catalogs[lang], root, base, edition.warnings)
+        translator = Translator(lang, source_lang, parsed)
         for unit in meta_units:
             edition.meta[(unit.kind, lang)] = translator.inlines(unit.key, source.meta[unit.kind])
         keys = iter(body_keys)
@@ -112,13 +124,17 @@ def content_blocks(blocks: list[pandoc.Block]) -> list[pandoc.Block]:
     ]
 
 
-def parse_translations(translations: dict[str, str]) -> dict[str, list[pandoc.Inline]]:
-    """Each msgstr as inlines; Han line breaks join without a space (east_asian_line_breaks)."""
-    keys = list(translations)
-    pieces = pandoc.read_pieces([translations[k] for k in keys], east_asian=True)
+def parse_translations(
+    translations: Translations, root: Path, base: Path, warnings: list[str]
+) -> dict[str, list[pandoc.Inline]]:
+    """Each msgstr as clean inlines; Han line breaks join with no space (east_asian_line_breaks)."""
+    keys = list(translations.strings)
+    pieces = pandoc.read_pieces([translations.strings[k] for k in keys], east_asian=True)
     parsed = {}
     for key, piece in zip(keys, pieces, strict=True):
-        inlines = pandoc.inlines_of(piece)
+        cleaner = Sanitizer(translations.path, root, base, translations.lines.get(key))
+        inlines = pandoc.inlines_of(cleaner.clean(piece))
+        warnings.extend(cleaner.warnings)
         if inlines is not None:
             parsed[key] = inlines
     return parsed

@@ -9,6 +9,7 @@ from pathlib import Path
 from folio import fonts, pandoc
 from folio.render import compose
 from folio.render.page import PageContext, plain_text
+from folio.render.templating import render_template
 
 # Identifiers are UUIDs derived from this namespace, the document and the edition: stable.
 NAMESPACE = uuid.UUID("6f1c2a52-3b7e-4d7e-9a55-0c1f0e1d5a11")
@@ -36,7 +37,8 @@ def render_epub(context: PageContext, cover_png: bytes) -> bytes:
             "--epub-title-page=false",
             f"--epub-cover-image={folder / 'cover.png'}",
             f"--css={folder / 'style.css'}",
-            f"--resource-path={context.brand.logo.parent}",
+            # Images of the text are relative to source/; the emblem lives with the brand.
+            f"--resource-path={context.root / 'source'}:{context.brand.logo.parent}",
             *[f"--epub-embed-font={path}" for path in font_files],
         ]
         pandoc.write(pandoc.document(blocks, meta), "epub3", args, str(target))
@@ -167,7 +169,7 @@ def stylesheet(context: PageContext, font_files: list[Path]) -> str:
             f'  src: url("../fonts/{path.name}");\n'
             "}\n"
         )
-    css = context.environment.get_template("epub.css.j2").render(brand=context.brand)
+    css = render_template(context.environment, "epub.css.j2", brand=context.brand)
     return "".join(faces) + css
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from folio.render.page import PageContext
+from folio.render.templating import render_template
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ def render_html(context: PageContext, links: list[EditionLink]) -> bytes:
     """The page, with the stylesheet and the logo inline."""
     css = (context.templates / "web.css").read_text(encoding="utf-8")
     logo = context.brand.logo.read_text(encoding="utf-8")
-    template = context.environment.get_template("web.html.j2")
-    html = template.render(**context.variables(), css=css, logo=logo, links=links)
+    html = render_template(
+        context.environment, "web.html.j2", **context.variables(), css=css, logo=logo, links=links
+    )
     return html.encode("utf-8")

@@ -25,6 +25,7 @@ class PageContext:
     templates: Path
     environment: jinja2.Environment
     source_language: str
+    root: Path
 
     def variables(self) -> dict[str, object]:
         """The names the templates use."""
@@ -86,4 +87,5 @@ def page_context(project: Project, edition: Edition, parts: HtmlParts) -> PageCo
         templates=project.templates_dir,
         environment=shared.environment,
         source_language=project.settings.source_language,
+        root=project.root,
     )

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from folio.errors import FolioError
 from folio.render.page import PageContext
+from folio.render.templating import render_template
 
 
 @dataclass(frozen=True)
@@ -25,15 +30,54 @@ def render_pdf(
 ) -> Pdf:
     """Lay out and write the PDF; fonts come from fontconfig by family name."""
     css = "".join((context.templates / name).read_text(encoding="utf-8") for name in stylesheets)
-    html = context.environment.get_template(template).render(
-        **context.variables(), css=css, logo_url=context.brand.logo.as_uri()
+    html = render_template(
+        context.environment,
+        template,
+        **context.variables(),
+        css=css,
+        logo_url=context.brand.logo.as_uri(),
     )
-    document = HTML(string=html, base_url=str(context.templates)).render(
-        font_config=FontConfiguration()
-    )
+    fetcher = ProjectFetcher(context.root)
+    try:
+        # Relative references in the text (images) are relative to the source folder.
+        document = HTML(
+            string=html, base_url=str(context.root / "source") + "/", url_fetcher=fetcher
+        )
+        document = document.render(font_config=FontConfiguration())
+    except RefusedURL as refused:
+        raise FolioError(
+            f"{context.edition.document}: refused to load {refused.url!r}",
+            hint="the print edition uses only files inside the project; nothing is fetched",
+        ) from None
     output = io.BytesIO()
     document.write_pdf(output)
     return Pdf(output.getvalue(), len(document.pages))
+
+
+class RefusedURL(FatalURLFetchingError):
+    """Stops WeasyPrint at a reference that leaves the project."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+class ProjectFetcher(URLFetcher):
+    """Serves `data:` URLs and files inside the project; refuses everything else."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(allowed_protocols={"file", "data"})
+        self.root = root.resolve()
+
+    def fetch(self, url: str, headers=None):
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "file":
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if path.is_relative_to(self.root):
+                return super().fetch(url, headers)
+        elif scheme == "data":
+            return super().fetch(url, headers)
+        raise RefusedURL(url)
 
 
 def render_cover_png(context: PageContext) -> bytes:

@@ -1,0 +1,586 @@
+"""Benchmark folio against the plain pandoc + WeasyPrint route; print a table, write JSON.
+
+Usage: python bench/run.py [--pairs N] [--quick] [--out PATH]
+
+Every measured command runs through bench/measure.py, one wrapper process per command, which
+reports its wall time and the peak RSS of its process tree. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import generate
+import pypandoc
+from babel.messages.pofile import read_po
+from pypdf import PdfReader
+from rich.console import Console
+from rich.table import Table
+
+REPO = generate.REPO
+MEASURE = Path(__file__).resolve().parent / "measure.py"
+SEED_DOC = generate.SEED_DOC
+SEED_OUTPUTS = 9
+NOOP_TARGET_S = 0.5
+MEMORY_TARGET_MIB = 1024
+# The editions a zh-Hans catalog feeds: only their outputs may be rebuilt when it changes.
+ZH_EDITIONS = {"zh-Hans", "en+zh-Hans"}
+# (edition, its primary language) as folio names them.
+EDITIONS = [("en", "en"), ("zh-Hans", "zh-Hans"), ("en+zh-Hans", "en")]
+CJK_FONT = "Noto Serif CJK SC"
+
+progress = Console(stderr=True, highlight=False)
+
+
+class BenchError(Exception):
+    """A measured command failed: the measurement has no number."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One wrapped run of one command."""
+
+    seconds: float
+    peak_mib: float
+
+
+@dataclass
+class Measurement:
+    """One line of the table (and of bench.json)."""
+
+    name: str
+    target: str = ""
+    folio_s: float | None = None
+    baseline_s: float | None = None
+    peak_mib: float | None = None
+    passed: bool | None = None
+    note: str = ""
+    folio_runs: list[float] = field(default_factory=list)
+    baseline_runs: list[float] = field(default_factory=list)
+    details: dict = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.folio_s is None or not self.baseline_s:
+            return None
+        return self.folio_s / self.baseline_s
+
+
+@dataclass(frozen=True)
+class Settings:
+    pairs: int
+    quick: bool
+    out: Path
+
+    def repeats(self, cheap: int) -> int:
+        """Runs of a cheap measurement: a few normally, one for the smoke test."""
+        return 1 if self.quick else cheap
+
+
+@dataclass(frozen=True)
+class Tools:
+    """The commands measured: folio (with the build flags it accepts) and the plain route."""
+
+    folio: list[str]
+    build_flags: set[str]
+    pandoc: str
+    weasyprint: str
+    xelatex: str | None
+
+    def build(self, project: Path, *args: str) -> list[str]:
+        """`folio -C project build ARGS`, dropping flags this folio does not have yet."""
+        kept: list[str] = []
+        skip_value = False
+        for arg in args:
+            if skip_value:
+                skip_value = False
+                continue
+            if arg.startswith("-") and arg in FLAGS and arg not in self.build_flags:
+                skip_value = FLAGS[arg]
+                continue
+            kept.append(arg)
+        return [*self.folio, "-C", str(project), "build", *kept]
+
+    @property
+    def missing_flags(self) -> list[str]:
+        return [flag for flag in FLAGS if flag not in self.build_flags]
+
+
+# The build flags the harness passes, and whether each takes a value.
+FLAGS = {"--quiet": False, "--force": False, "-j": True}
+
+
+def find_tools() -> Tools:
+    folio = generate.folio_command()
+    help_text = subprocess.run(
+        [*folio, "build", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    supported = {flag for flag in FLAGS if re.search(rf"(^|[\s\[,]){re.escape(flag)}\b", help_text)}
+    weasyprint = Path(sys.executable).parent / "weasyprint"
+    return Tools(
+        folio=folio,
+        build_flags=supported,
+        pandoc=pypandoc.get_pandoc_path(),
+        weasyprint=str(weasyprint) if weasyprint.exists() else shutil.which("weasyprint") or "",
+        xelatex=shutil.which("xelatex"),
+    )
+
+
+def measure(argv: list[str], cwd: Path | None = None) -> Sample:
+    """Run one command through the wrapper; BenchError if it fails."""
+    completed = subprocess.run(
+        [sys.executable, str(MEASURE), "--", *argv], cwd=cwd, capture_output=True, text=True
+    )
+    lines = completed.stdout.strip().splitlines()
+    if completed.returncode != 0 or not lines:
+        errors = completed.stderr.strip().splitlines() or [""]
+        # First line for the table (the command's last words), then the command and its output.
+        summary = f"{Path(argv[0]).name} exited {completed.returncode}: {errors[-1].strip()}"
+        tail = "\n".join(errors[-15:])
+        raise BenchError(f"{summary}\n$ {' '.join(argv)}\n{tail}")
+    report = json.loads(lines[-1])
+    return Sample(report["seconds"], report["peak_mib"])
+
+
+def measure_sequence(commands: list[list[str]], cwd: Path) -> Sample:
+    """Commands one after another: summed wall time, the largest peak."""
+    samples = [measure(argv, cwd) for argv in commands]
+    return Sample(sum(s.seconds for s in samples), max(s.peak_mib for s in samples))
+
+
+def repeat(times: int, run: Callable[[int], Sample]) -> tuple[float, list[float], float]:
+    """Median seconds, every run's seconds, and the largest peak over `times` runs."""
+    samples = [run(i) for i in range(times)]
+    seconds = [s.seconds for s in samples]
+    return statistics.median(seconds), seconds, max(s.peak_mib for s in samples)
+
+
+# ---- projects and manifests -------------------------------------------------------------------
+
+
+def copy_seed(target: Path) -> Path:
+    """The repository's project (no build/) in a fresh folder."""
+    target.mkdir(parents=True)
+    shutil.copy2(REPO / "pyproject.toml", target / "pyproject.toml")
+    for folder in ("source", "translations", "templates"):
+        shutil.copytree(REPO / folder, target / folder)
+    return target
+
+
+def manifest(project: Path) -> list[dict]:
+    path = project / "build" / "manifest.json"
+    return json.loads(path.read_text(encoding="utf-8"))["outputs"] if path.exists() else []
+
+
+def label(entry: dict) -> str:
+    return f"{entry['edition']} {entry['format']}"
+
+
+def snapshot(project: Path) -> dict[str, tuple[str, int, int]]:
+    """Output label → (sha256, inode, mtime): a rewrite changes the stamp even with equal bytes."""
+    state = {}
+    for entry in manifest(project):
+        path = project / entry["path"]
+        stat = path.stat() if path.exists() else None
+        state[label(entry)] = (
+            entry["sha256"],
+            stat.st_ino if stat else 0,
+            stat.st_mtime_ns if stat else 0,
+        )
+    return state
+
+
+def rebuilt(before: dict, after: dict) -> list[str]:
+    """Outputs that are new, rewritten or changed between two snapshots."""
+    return sorted(name for name, state in after.items() if before.get(name) != state)
+
+
+def edit_one_msgstr(po_path: Path, suffix: str) -> str:
+    """Append `suffix` to the first paragraph's msgstr, as a translator would; returns its msgid.
+
+    A text edit, so that every other byte of the file stays as it was; Babel then checks that
+    exactly one translation changed.
+    """
+    with po_path.open("rb") as f:
+        old = {m.id: m.string for m in read_po(f) if m.id}
+    lines = po_path.read_text(encoding="utf-8").split("\n")
+    start = lines.index("#. paragraph")
+    at = next(i for i in range(start, len(lines)) if lines[i].startswith("msgstr "))
+    # A wrapped msgstr continues on lines that start with a quote: edit the last of them.
+    while at + 1 < len(lines) and lines[at + 1].startswith('"'):
+        at += 1
+    lines[at] = lines[at][:-1] + suffix + '"'
+    po_path.write_text("\n".join(lines), encoding="utf-8")
+    with po_path.open("rb") as f:
+        new = {m.id: m.string for m in read_po(f) if m.id}
+    changed = [key for key in new if new[key] != old.get(key)]
+    if len(changed) != 1:
+        raise BenchError(f"editing {po_path.name} changed {len(changed)} entries, not 1")
+    return changed[0]
+
+
+# ---- the plain route's input --------------------------------------------------------------------
+
+
+def body_blocks(source: Path) -> list[str]:
+    """The Markdown blocks of a source's body: no front matter, no HTML comments."""
+    text = source.read_text(encoding="utf-8")
+    body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.DOTALL)
+    return [block.strip() for block in re.split(r"\n\s*\n", body) if block.strip()]
+
+
+def plain_markdown(project: Path, doc: str, lang: str = "zh-Hans") -> dict[str, str]:
+    """Edition → Markdown as a user would script it: source body, msgstrs, or both interleaved.
+
+    Chinese blocks of the bilingual file carry lang="zh-Hans" (as folio's do), so that
+    WeasyPrint picks the Simplified Chinese faces.
+    """
+    with (project / "translations" / lang / f"{doc}.po").open("rb") as f:
+        messages = [m for m in read_po(f) if m.id]
+    title = next(m for m in messages if m.auto_comments == ["title"])
+    body = [m for m in messages if m.auto_comments in (["paragraph"], ["heading"])]
+    blocks = body_blocks(project / "source" / f"{doc}.md")
+    if len(blocks) != len(body):
+        raise BenchError(f"{doc}: {len(blocks)} source blocks but {len(body)} body units")
+    en, zh, both = [], [], []
+    for block, message in zip(blocks, body, strict=True):
+        marker = re.match(r"#+ ", block)
+        # An untranslated entry publishes the English, as folio does.
+        text = (message.string or message.id) if not message.fuzzy else message.id
+        translated = f"{marker.group(0)}{text}" if marker else text
+        en.append(block)
+        zh.append(translated)
+        both.append(block)
+        both.append(
+            f"{translated} {{lang={lang}}}" if marker else f"::: {{lang={lang}}}\n{text}\n:::"
+        )
+
+    def document(title_text: str, blocks: list[str], subtitle: str | None = None) -> str:
+        head = f"title: {json.dumps(title_text, ensure_ascii=False)}\n"
+        if subtitle:
+            head += f"subtitle: {json.dumps(subtitle, ensure_ascii=False)}\n"
+        return "---\n" + head + "---\n\n" + "\n\n".join(blocks) + "\n"
+
+    return {
+        "en": document(title.id, en),
+        lang: document(title.string, zh),
+        f"en+{lang}": document(title.id, both, title.string),
+    }
+
+
+def plain_commands(tools: Tools, name: str, lang: str, formats: list[str]) -> list[list[str]]:
+    """pandoc → HTML, WeasyPrint → PDF, pandoc → EPUB for one edition's Markdown file."""
+    meta = ["-M", f"lang={lang}"]
+    commands = {
+        "html": [tools.pandoc, f"{name}.md", "-s", *meta, "-o", f"{name}.html"],
+        "pdf": [tools.weasyprint, f"{name}.html", f"{name}.pdf"],
+        "epub": [tools.pandoc, f"{name}.md", *meta, "-o", f"{name}.epub"],
+    }
+    return [commands[fmt] for fmt in formats]
+
+
+def write_plain(project: Path, doc: str, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in plain_markdown(project, doc).items():
+        (folder / f"{name}.md").write_text(text, encoding="utf-8")
+
+
+def pdf_pages(path: Path) -> int:
+    return len(PdfReader(path).pages)
+
+
+# ---- the measurements ---------------------------------------------------------------------------
+
+
+def verdict(passed: bool) -> str:
+    return "pass" if passed else "FAIL"
+
+
+def cold_seed(row: Measurement, tools: Tools, seed: Path, settings: Settings) -> None:
+    """(a) The seed's 9 outputs from nothing: a fresh build/ each run."""
+
+    def run(i: int) -> Sample:
+        progress.print(f"  cold seed build, run {i + 1}")
+        shutil.rmtree(seed / "build", ignore_errors=True)
+        return measure(tools.build(seed, "--quiet", "--force", "-j", "2"))
+
+    row.folio_s, row.folio_runs, row.peak_mib = repeat(settings.repeats(3), run)
+    outputs = len(manifest(seed))
+    row.details["outputs"] = outputs
+    row.note = f"{outputs} outputs"
+    if outputs != SEED_OUTPUTS:
+        row.note += f" (expected {SEED_OUTPUTS})"
+
+
+def noop(row: Measurement, tools: Tools, seed: Path, settings: Settings) -> None:
+    """(b) `folio build` again on an unchanged, built tree."""
+    before = snapshot(seed)
+
+    def run(i: int) -> Sample:
+        progress.print(f"  no-op rebuild, run {i + 1}")
+        return measure(tools.build(seed, "--quiet"))
+
+    row.folio_s, row.folio_runs, row.peak_mib = repeat(settings.repeats(5), run)
+    touched = rebuilt(before, snapshot(seed))
+    row.details["rewritten"] = touched
+    row.passed = row.folio_s < NOOP_TARGET_S
+    row.note = f"{verdict(row.passed)} · {len(touched)} outputs rewritten"
+
+
+def one_entry(row: Measurement, tools: Tools, seed: Path, settings: Settings) -> None:
+    """(c) Rebuild after one zh-Hans msgstr changed: only the editions it feeds should rebuild."""
+    po_path = seed / "translations" / "zh-Hans" / f"{SEED_DOC}.po"
+    expected = sorted(label(e) for e in manifest(seed) if e["edition"] in ZH_EDITIONS)
+    runs: list[list[str]] = []
+
+    def run(i: int) -> Sample:
+        progress.print(f"  rebuild after one msgstr, run {i + 1}")
+        row.details["msgid"] = edit_one_msgstr(po_path, f"（修订{i + 1}）")
+        before = snapshot(seed)
+        sample = measure(tools.build(seed, "--quiet"))
+        runs.append(rebuilt(before, snapshot(seed)))
+        return sample
+
+    row.folio_s, row.folio_runs, row.peak_mib = repeat(settings.repeats(3), run)
+    row.details.update(expected=expected, rebuilt=runs)
+    row.passed = all(names == expected for names in runs)
+    extra = sorted({name for names in runs for name in names} - set(expected))
+    missing = sorted(set(expected) - {name for names in runs for name in names})
+    row.note = f"{verdict(row.passed)} · rebuilt {len(runs[-1])}: {', '.join(runs[-1]) or 'none'}"
+    if extra:
+        row.note += f" · not expected: {', '.join(extra)}"
+    if missing:
+        row.note += f" · not rebuilt: {', '.join(missing)}"
+
+
+def plain_seed(row: Measurement, tools: Tools, seed: Path, folder: Path, settings: Settings):
+    """(e) The seed's 9 outputs by hand: per edition pandoc → HTML, WeasyPrint, pandoc → EPUB."""
+    write_plain(seed, SEED_DOC, folder)
+    commands = [
+        argv
+        for name, lang in EDITIONS
+        for argv in plain_commands(tools, name, lang, ["html", "pdf", "epub"])
+    ]
+
+    def run(i: int) -> Sample:
+        progress.print(f"  plain route for the seed, run {i + 1}")
+        return measure_sequence(commands, folder)
+
+    row.baseline_s, row.baseline_runs, row.peak_mib = repeat(settings.repeats(3), run)
+    row.note = f"pandoc + weasyprint, {len(commands)} commands summed"
+
+
+def book_pdf(row: Measurement, tools: Tools, book: Path) -> None:
+    """(d) The synthetic book's bilingual PDF through folio."""
+    progress.print(f"  {row.name}")
+    argv = tools.build(book, "--quiet", "--force", "--format", "pdf", "--edition", "en+zh-Hans")
+    sample = measure(argv)
+    row.folio_s, row.folio_runs, row.peak_mib = sample.seconds, [sample.seconds], sample.peak_mib
+    entry = next(e for e in manifest(book) if e["format"] == "pdf" and e["edition"] == "en+zh-Hans")
+    row.details["pages"] = entry.get("pages")
+
+
+def plain_book(row: Measurement, tools: Tools, book: Path, folder: Path) -> None:
+    """(e) The same content by hand: pandoc -s to HTML, then WeasyPrint."""
+    bilingual = plain_markdown(book, generate.DOC)["en+zh-Hans"]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "book-bilingual.md").write_text(bilingual, encoding="utf-8")
+    commands = [
+        [tools.pandoc, "book-bilingual.md", "-s", "-M", "lang=en", "-o", "book.html"],
+        [tools.weasyprint, "book.html", "book.pdf"],
+    ]
+    progress.print(f"  {row.name}")
+    sample = measure_sequence(commands, folder)
+    row.baseline_s, row.baseline_runs, row.peak_mib = (
+        sample.seconds,
+        [sample.seconds],
+        sample.peak_mib,
+    )
+    row.details["pages"] = pdf_pages(folder / "book.pdf")
+    row.note = f"pandoc -s + weasyprint, {row.details['pages']} pages"
+
+
+def xelatex_book(row: Measurement, tools: Tools, folder: Path) -> None:
+    """A reference only: pandoc's LaTeX route on the same content, when xelatex is installed."""
+    if not tools.xelatex:
+        row.note = "skipped: xelatex not on PATH"
+        return
+    progress.print(f"  {row.name}")
+    argv = [tools.pandoc, "book-bilingual.md", "--pdf-engine=xelatex", "-M", "lang=en"]
+    argv += ["-V", f"CJKmainfont={CJK_FONT}", "-o", "book-xelatex.pdf"]
+    sample = measure(argv, folder)
+    row.baseline_s, row.baseline_runs, row.peak_mib = (
+        sample.seconds,
+        [sample.seconds],
+        sample.peak_mib,
+    )
+    row.details["pages"] = pdf_pages(folder / "book-xelatex.pdf")
+    row.note = f"pandoc → xelatex, {row.details['pages']} pages"
+
+
+def compare(row: Measurement, baseline: Measurement, memory: bool = False) -> None:
+    """Fill a folio line's baseline, ratio and verdict from its plain-route line."""
+    row.baseline_s = baseline.baseline_s
+    row.baseline_runs = baseline.baseline_runs
+    if row.ratio is None:
+        return
+    checks = [("ratio", row.ratio <= 1.0)]
+    if memory and row.peak_mib is not None:
+        checks.append(("memory", row.peak_mib < MEMORY_TARGET_MIB))
+    row.passed = all(ok for _, ok in checks)
+    verdicts = " · ".join(f"{name} {verdict(ok)}" for name, ok in checks)
+    row.note = f"{verdicts} · {row.note}" if row.note else verdicts
+
+
+# ---- running and reporting ----------------------------------------------------------------------
+
+
+def attempt(row: Measurement, step: Callable[[], None]) -> Measurement:
+    """Run one step; a failed command leaves its error on the line instead of ending the run."""
+    try:
+        step()
+    except BenchError as error:
+        progress.print(f"[red]{row.name} failed:[/] {error}")
+        row.note = f"error: {str(error).splitlines()[0]}"
+        row.details["error"] = str(error)
+    return row
+
+
+def run_all(tools: Tools, settings: Settings, work: Path) -> list[Measurement]:
+    """Every measurement, in the table's order; the plain route runs after folio's."""
+    pairs = f"{settings.pairs:,}-pair"
+    cold = Measurement("a. cold seed build, 9 outputs", target="ratio ≤ 1.0")
+    no_change = Measurement("b. no-op rebuild", target=f"< {NOOP_TARGET_S} s")
+    one = Measurement("c. one zh-Hans msgstr changed", target="only zh-Hans, en+zh-Hans")
+    pdf = Measurement(f"d. {pairs} bilingual PDF", target=f"ratio ≤ 1.0, < {MEMORY_TARGET_MIB} MiB")
+    plain = Measurement("e1. plain route: seed, 9 outputs")
+    book_plain = Measurement(f"e2. plain route: {pairs} PDF")
+    reference = Measurement(f"e3. reference: {pairs} PDF via xelatex")
+
+    progress.print("seed article")
+    seed = copy_seed(work / "seed")
+    attempt(cold, lambda: cold_seed(cold, tools, seed, settings))
+    attempt(no_change, lambda: noop(no_change, tools, seed, settings))
+    attempt(one, lambda: one_entry(one, tools, seed, settings))
+    # The plain route reads a clean copy, not the catalog that (c) edited.
+    seed_copy = copy_seed(work / "seed-plain")
+    attempt(plain, lambda: plain_seed(plain, tools, seed_copy, work / "plain-seed", settings))
+    compare(cold, plain)
+
+    progress.print(f"synthetic book, {settings.pairs} pairs")
+    book = work / "book"
+    generate.generate(book, settings.pairs)
+    folder = work / "plain-book"
+    attempt(pdf, lambda: book_pdf(pdf, tools, book))
+    attempt(book_plain, lambda: plain_book(book_plain, tools, book, folder))
+    compare(pdf, book_plain, memory=True)
+    if pdf.details.get("pages"):
+        pdf.note += f" · {pdf.details['pages']} pages"
+    attempt(reference, lambda: xelatex_book(reference, tools, folder))
+    return [cold, no_change, one, pdf, plain, book_plain, reference]
+
+
+def seconds(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def table(rows: list[Measurement]) -> Table:
+    result = Table("measurement", "folio s", "baseline s", "ratio", "target", "peak MiB", "note")
+    for row in rows:
+        note = row.note.replace("FAIL", "[red]FAIL[/]").replace("pass", "[green]pass[/]")
+        result.add_row(
+            row.name,
+            seconds(row.folio_s),
+            seconds(row.baseline_s),
+            seconds(row.ratio),
+            row.target,
+            "" if row.peak_mib is None else f"{row.peak_mib:.0f}",
+            note,
+        )
+    return result
+
+
+def version(argv: list[str]) -> str:
+    completed = subprocess.run(argv, capture_output=True, text=True)
+    return (completed.stdout or completed.stderr).strip().splitlines()[0]
+
+
+def environment(tools: Tools, settings: Settings) -> dict:
+    """What the numbers depend on: commit, versions, machine."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout
+
+    return {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commit": git("rev-parse", "HEAD").strip(),
+        "dirty": bool(git("status", "--porcelain").strip()),
+        "folio": version([*tools.folio, "--version"]),
+        "pandoc": version([tools.pandoc, "--version"]),
+        "weasyprint": version([tools.weasyprint, "--version"]),
+        "xelatex": tools.xelatex,
+        "python": platform.python_version(),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cpus",
+        "pairs": settings.pairs,
+        "quick": settings.quick,
+        "missing_folio_flags": tools.missing_flags,
+    }
+
+
+def report(rows: list[Measurement], info: dict) -> dict:
+    measurements = [{**asdict(row), "ratio": row.ratio} for row in rows]
+    return {**info, "measurements": measurements}
+
+
+def parse(argv: list[str] | None) -> Settings:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=None, help="book size (default 1200)")
+    parser.add_argument("--quick", action="store_true", help="smoke test: 120 pairs, single runs")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "build" / "bench.json", help="where to write the JSON"
+    )
+    args = parser.parse_args(argv)
+    pairs = args.pairs or (120 if args.quick else 1200)
+    return Settings(pairs=pairs, quick=args.quick, out=args.out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = parse(argv)
+    tools = find_tools()
+    if tools.missing_flags:
+        progress.print(f"[yellow]folio build lacks {', '.join(tools.missing_flags)}: not passed[/]")
+    with tempfile.TemporaryDirectory(prefix="folio-bench-") as work:
+        rows = run_all(tools, settings, Path(work))
+    info = environment(tools, settings)
+    console = Console() if sys.stdout.isatty() else Console(width=200)
+    console.print(
+        f"folio bench · {info['commit'][:7]}{' (dirty)' if info['dirty'] else ''} · "
+        f"{info['machine']} · {settings.pairs} pairs{' · quick' if settings.quick else ''}"
+    )
+    if tools.missing_flags:
+        console.print(f"folio build lacks {', '.join(tools.missing_flags)}: not passed")
+    console.print(table(rows))
+    settings.out.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report(rows, info), ensure_ascii=False, indent=2)
+    settings.out.write_text(text + "\n", encoding="utf-8")
+    console.print(f"wrote {settings.out}")
+    # A missed target is a finding, not a failure; a command that failed is.
+    return 1 if any(row.note.startswith("error") for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

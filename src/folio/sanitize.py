@@ -1,0 +1,173 @@
+"""Raw HTML, attributes and links in the AST made safe (nh3); what was removed is reported."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import nh3
+
+from folio import pandoc
+from folio.errors import FolioError, display_path
+
+TAGS = set(nh3.ALLOWED_TAGS)
+ATTRIBUTES = {
+    "*": {"class", "id", "lang", "title", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+SCHEMES = {"http", "https", "mailto"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data"}
+LONE_TAG = re.compile(r"\s*<\s*(/?)\s*([A-Za-z][\w:-]*)[^<>]*>\s*", re.S)
+# Where each node type keeps its Attr in pandoc's JSON.
+ATTR_AT = {
+    "Div": 0,
+    "Span": 0,
+    "CodeBlock": 0,
+    "Code": 0,
+    "Link": 0,
+    "Image": 0,
+    "Header": 1,
+    "Figure": 0,
+    "Table": 0,
+}
+
+
+@dataclass
+class Sanitizer:
+    """Cleans a document's or a translation's blocks; `warnings` says what was removed.
+
+    Images must be files inside the project (`root`), relative to the source folder (`base`).
+    """
+
+    path: Path
+    root: Path
+    base: Path
+    line: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
+
+    def clean(self, node: Any) -> Any:
+        """A cleaned copy of an AST node or list of nodes."""
+        if isinstance(node, list):
+            return [self.clean(child) for child in node]
+        if not isinstance(node, dict) or "t" not in node:
+            return node
+        kind = node["t"]
+        if kind in ("RawBlock", "RawInline"):
+            return self.raw(node)
+        node = {**node, "c": self.clean(node.get("c"))} if "c" in node else dict(node)
+        if kind in ATTR_AT:
+            self.attributes(node["c"][ATTR_AT[kind]])
+        if kind == "Image":
+            self.check_image(node["c"][2][0])
+        if kind == "Link" and not safe_url(node["c"][2][0]):
+            self.warn(f"link to {node['c'][2][0]!r} removed (only http, https and mailto)")
+            return pandoc.span(node["c"][1])
+        return node
+
+    def raw(self, node: pandoc.Block) -> pandoc.Block:
+        fmt, text = node["c"]
+        if fmt.lower() not in ("html", "html5", "html4"):
+            return node
+        for problem in hazards(text):
+            self.warn(f"raw HTML: {problem} removed")
+        return {"t": node["t"], "c": [fmt, clean_html(text)]}
+
+    def attributes(self, attr: list) -> None:
+        """Drop event handlers and unsafe URLs from a pandoc Attr, in place."""
+        kept = []
+        for key, value in attr[2]:
+            if key.lower().startswith("on") or (
+                key.lower() in URL_ATTRIBUTES and not safe_url(value)
+            ):
+                self.warn(f"attribute {key}={value!r} removed")
+            else:
+                kept.append([key, value])
+        attr[2] = kept
+
+    def check_image(self, url: str) -> None:
+        """Refuse an image that is remote, absolute, outside the project or missing."""
+        problem = ""
+        target = (self.base / unquote(url)).resolve()
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url) or url.startswith(("/", "\\")):
+            problem = "is not a file inside the project"
+        elif not target.is_relative_to(self.root):
+            problem = "lies outside the project"
+        elif not target.is_file():
+            problem = "not found"
+        if problem:
+            raise FolioError(
+                f"image {url!r} {problem}",
+                self.path,
+                self.line or line_of(self.path, url),
+                hint=f"put the image under {display_path(self.base)}/ and use a relative path",
+            )
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(f"{self.where}: {message}")
+
+
+def clean_html(text: str) -> str:
+    """nh3 for whole fragments; a lone tag (pandoc splits raw HTML so) is cleaned on its own."""
+    match = LONE_TAG.fullmatch(text)
+    if not match:
+        return nh3.clean(text, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES)
+    closing, name = match[1], match[2].lower()
+    if name not in TAGS:
+        return ""
+    if closing:
+        return f"</{name}>"
+    cleaned = nh3.clean(f"{text}</{name}>", tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES)
+    return cleaned.removesuffix(f"</{name}>")
+
+
+def safe_url(url: str) -> bool:
+    """A relative URL, an anchor, or one of the allowed schemes."""
+    scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):", url)
+    return scheme is None or scheme[1].lower() in SCHEMES
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, attrs))
+
+
+def hazards(text: str) -> list[str]:
+    """What cleaning removes from raw HTML that matters: elements, handlers, script URLs."""
+    parser = _Tags()
+    parser.feed(text)
+    problems = []
+    for tag, attrs in parser.found:
+        if tag not in TAGS:
+            problems.append(f"<{tag}>")
+        for key, value in attrs:
+            if key.startswith("on"):
+                problems.append(f"{key}=")
+            elif key in URL_ATTRIBUTES and value and not safe_url(value):
+                problems.append(f"{key}={value.split(':')[0]}:")
+    return problems
+
+
+def line_of(path: Path, needle: str) -> int | None:
+    """The first line of a text file that contains `needle` (the AST keeps no positions)."""
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if needle in line:
+                return number
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
