@@ -133,8 +133,33 @@ def parse_translations(
     parsed = {}
     for key, piece in zip(keys, pieces, strict=True):
         cleaner = Sanitizer(translations.path, root, base, translations.lines.get(key))
-        inlines = pandoc.inlines_of(cleaner.clean(piece))
+        inlines = one_paragraph(cleaner.clean(piece))
         warnings.extend(cleaner.warnings)
-        if inlines is not None:
+        if inlines is None:
+            warnings.append(
+                f"{cleaner.where}: the translation is not one paragraph like its source;"
+                " the source is shown instead"
+            )
+        else:
             parsed[key] = inlines
     return parsed
+
+
+def one_paragraph(blocks: list[pandoc.Block]) -> list[pandoc.Inline] | None:
+    """The inlines of a translation that is one paragraph, once raw HTML blocks are inline again.
+
+    pandoc ends a paragraph at block-level raw HTML (<div>, <iframe>): the text goes on after it.
+    Two text blocks next to each other are two paragraphs.
+    """
+    inlines: list[pandoc.Inline] = []
+    previous = ""
+    for block in blocks:
+        if block["t"] in ("Para", "Plain") and previous != "text":
+            inlines += block["c"]
+            previous = "text"
+        elif block["t"] == "RawBlock":
+            inlines.append({"t": "RawInline", "c": block["c"]})
+            previous = "raw"
+        else:
+            return None
+    return inlines if previous else None

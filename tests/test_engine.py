@@ -1,0 +1,138 @@
+"""The build engine: what is rebuilt, reproducible bytes, atomic writes, and the lock."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import DOC, ENV_EPOCH, Built, copy_project, run_folio
+from test_catalog import tree_digest
+
+
+def manifest(project: Path) -> dict[str, dict]:
+    entries = json.loads((project / "build" / "manifest.json").read_text())["outputs"]
+    return {entry["path"]: entry for entry in entries}
+
+
+def mtimes(project: Path) -> dict[str, int]:
+    return {path: (project / path).stat().st_mtime_ns for path in manifest(project)}
+
+
+def change_one_chinese_entry(project: Path) -> None:
+    po = project / "translations" / "zh-Hans" / f"{DOC}.po"
+    text = po.read_text(encoding="utf-8")
+    assert 'msgstr "结语"' in text
+    po.write_text(text.replace('msgstr "结语"', 'msgstr "结束语"'), encoding="utf-8")
+
+
+def test_a_second_build_rebuilds_nothing(project: Path) -> None:
+    assert run_folio(project, "build", "--format", "html").returncode == 0
+    before, times = manifest(project), mtimes(project)
+    result = run_folio(project, "build", "--format", "html")
+    assert result.returncode == 0
+    assert "0 built, 3 up to date" in result.stdout
+    assert manifest(project) == before and mtimes(project) == times
+
+
+def test_one_chinese_entry_rebuilds_only_the_outputs_with_chinese(project: Path) -> None:
+    assert run_folio(project, "build", "--format", "html", "--format", "epub").returncode == 0
+    before, times = manifest(project), mtimes(project)
+    change_one_chinese_entry(project)
+
+    result = run_folio(project, "build", "--format", "html", "--format", "epub")
+
+    assert result.returncode == 0, result.stderr
+    after, new_times = manifest(project), mtimes(project)
+    rebuilt = {path for path in after if after[path]["key"] != before[path]["key"]}
+    rewritten = {path for path in after if new_times[path] != times[path]}
+    expected = {path for path, entry in after.items() if "zh-Hans" in entry["languages"]}
+    assert rebuilt == rewritten == expected and len(expected) == 4
+    for path in expected:
+        assert after[path]["sha256"] != before[path]["sha256"]
+
+
+def test_a_changed_template_rebuilds_only_what_uses_it(project: Path) -> None:
+    args = ("build", "--edition", "en", "--format", "html", "--format", "pdf")
+    assert run_folio(project, *args).returncode == 0
+    before = manifest(project)
+    css = project / "templates" / "print.css"
+    css.write_text(css.read_text() + "\nmain p { letter-spacing: 0.01em; }\n")
+
+    assert run_folio(project, *args).returncode == 0
+
+    after = manifest(project)
+    changed = {after[p]["format"] for p in after if after[p]["key"] != before[p]["key"]}
+    assert changed == {"pdf"}
+
+
+def test_force_rebuilds_everything(project: Path) -> None:
+    assert run_folio(project, "build", "--format", "html").returncode == 0
+    times = mtimes(project)
+    time.sleep(0.01)
+    result = run_folio(project, "build", "--format", "html", "--force")
+    assert "3 built, 0 up to date" in result.stdout
+    assert all(mtimes(project)[path] != times[path] for path in times)
+
+
+@pytest.mark.slow
+def test_two_clean_builds_give_identical_bytes(built: Built, tmp_path: Path) -> None:
+    """Same inputs and SOURCE_DATE_EPOCH, another folder and one process instead of many."""
+    other = copy_project(tmp_path / "other")
+    result = run_folio(other, "build", "-j", "1")
+    assert result.returncode == 0, result.stderr
+    first = {e["path"]: e["sha256"] for e in built.manifest}
+    second = {path: entry["sha256"] for path, entry in manifest(other).items()}
+    assert first == second and len(first) == 9
+
+
+def test_a_failing_build_writes_nothing(project: Path) -> None:
+    assert run_folio(project, "build", "--format", "html", "--format", "pdf").returncode == 0
+    before = tree_digest(project / "build")
+    change_one_chinese_entry(project)
+    template = project / "templates" / "print.html.j2"
+    template.write_text(template.read_text().replace("{% endfor %}", "{% endfor", 1))
+
+    result = run_folio(project, "build", "--format", "html", "--format", "pdf")
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("folio: error: ") and "print.html.j2" in result.stderr
+    assert "Traceback" not in result.stderr
+    # The HTML pages rendered fine, but none is written while another output failed.
+    assert tree_digest(project / "build") == before
+
+
+def test_a_killed_build_leaves_the_previous_outputs(project: Path) -> None:
+    assert run_folio(project, "build", "--format", "html", "--format", "pdf").returncode == 0
+    before = tree_digest(project / "build")
+    change_one_chinese_entry(project)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "folio", "build", "--force", "-q"],
+        cwd=project,
+        env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": ENV_EPOCH},
+        start_new_session=True,
+    )
+    time.sleep(1.0)
+    subprocess.run(["pkill", "-KILL", "-s", str(build.pid)], check=False)
+    assert build.wait() == -signal.SIGKILL, "the build finished before it could be killed"
+    assert tree_digest(project / "build") == before
+
+
+def test_two_builds_do_not_run_at_once(project: Path) -> None:
+    lock = project / "build" / ".lock"
+    lock.parent.mkdir()
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        result = run_folio(project, "build", "--format", "html")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "folio: error: build/.lock: another folio build is running in this project "
+        "(wait for it to finish, then build again)"
+    )
+    assert not (project / "build" / "manifest.json").exists()
