@@ -8,7 +8,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from folio.errors import FolioError
+from folio.errors import FolioError, line_of
 
 FORMATS = ("pdf", "epub", "html")
 LAYOUTS = ("interleaved",)
@@ -96,6 +96,7 @@ def load_settings(pyproject: Path) -> Settings:
         raise FolioError(
             f"unknown key {unknown[0]!r} in [tool.folio]",
             pyproject,
+            line_of(pyproject, unknown[0]),
             hint=f"known keys: {', '.join(sorted(KNOWN_KEYS))}",
         )
     settings = Settings(
@@ -127,5 +128,6 @@ def check_language_tag(tag: str, path: Path) -> None:
         raise FolioError(
             f"unknown or malformed language tag {tag!r}",
             path,
+            line_of(path, f'"{tag}"') or line_of(path, f": {tag}"),
             hint="use a BCP 47 tag such as zh-Hans",
         ) from None

@@ -52,7 +52,40 @@ def read_document(path: Path) -> Document:
     """Parse a source file; any problem is a FolioError naming the file and line."""
     text = read_text(path)
     front, body = split_front_matter(text, path)
-    return Document(path.stem, path, front, pandoc.read_markdown(body))
+    check_paragraph_sizes(body, path)
+    try:
+        blocks = pandoc.read_markdown(body)
+    except pandoc.TooDeep:
+        raise FolioError(
+            "lists or block quotes are nested too deeply for folio (more than about 60 levels)",
+            path,
+            hint="flatten the nesting",
+        ) from None
+    return Document(path.stem, path, front, blocks)
+
+
+# A paragraph is a translation unit: one this long is a mistake (a lost blank line, a pasted
+# file), and would make a catalog entry no translator's tool opens.
+MAX_PARAGRAPH = 100_000
+
+
+def check_paragraph_sizes(body: str, path: Path) -> None:
+    """Refuse a paragraph (text between blank lines) longer than MAX_PARAGRAPH characters."""
+    size, start = 0, 1
+    for number, line in enumerate(body.splitlines(), start=1):
+        if not line.strip():
+            size = 0
+            continue
+        if size == 0:
+            start = number
+        size += len(line.strip()) + 1  # indentation is no text (nested lists are all indent)
+        if size > MAX_PARAGRAPH:
+            raise FolioError(
+                f"a paragraph longer than {MAX_PARAGRAPH:,} characters",
+                path,
+                start,
+                hint="split it with blank lines",
+            )
 
 
 def read_text(path: Path) -> str:
@@ -85,9 +118,12 @@ def split_front_matter(text: str, path: Path) -> tuple[FrontMatter, str]:
     try:
         data = yaml.safe_load("".join(lines[1:end])) or {}
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        # Where the broken construct starts (an unclosed quote) says more than where YAML gave up.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         problem = getattr(error, "problem", None) or "invalid YAML"
+        if getattr(error, "context", None):
+            problem = f"{problem} {error.context}"
         raise FolioError(
             f"front matter: {problem}", path, line, hint="fix the YAML syntax"
         ) from None

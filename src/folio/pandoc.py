@@ -21,10 +21,40 @@ def version() -> str:
     return pypandoc.get_pandoc_version()
 
 
+# Deeper JSON than this (about 60 levels of nested lists or quotes) is refused: folio walks
+# the AST recursively, and Python's json module already fails at about 1,000.
+MAX_DEPTH = 240
+
+
+class TooDeep(ValueError):
+    """The text nests lists, quotes or divs deeper than folio handles."""
+
+
 def read_markdown(text: str, east_asian: bool = False) -> list[Block]:
     """Parse Markdown into pandoc AST blocks."""
     fmt = READ_FORMAT + ("+east_asian_line_breaks" if east_asian else "")
-    return json.loads(pypandoc.convert_text(text, "json", format=fmt))["blocks"]
+    try:
+        blocks = json.loads(pypandoc.convert_text(text, "json", format=fmt))["blocks"]
+    except RecursionError:
+        raise TooDeep() from None
+    if depth(blocks) > MAX_DEPTH:
+        raise TooDeep()
+    return blocks
+
+
+def depth(node: object) -> int:
+    """How deeply lists and objects nest in a JSON value (without recursion)."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        value, level = stack.pop()
+        children = (
+            value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        )
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, level + 1))
+        deepest = max(deepest, level)
+    return deepest
 
 
 def document(blocks: list[Block], meta: dict[str, Any] | None = None) -> dict[str, Any]:

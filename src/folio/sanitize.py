@@ -12,7 +12,7 @@ from urllib.parse import unquote
 import nh3
 
 from folio import pandoc
-from folio.errors import FolioError, display_path
+from folio.errors import FolioError, display_path, line_of
 
 TAGS = set(nh3.ALLOWED_TAGS)
 ATTRIBUTES = {
@@ -160,14 +160,3 @@ def hazards(text: str) -> list[str]:
             elif key in URL_ATTRIBUTES and value and not safe_url(value):
                 problems.append(f"{key}={value.split(':')[0]}:")
     return problems
-
-
-def line_of(path: Path, needle: str) -> int | None:
-    """The first line of a text file that contains `needle` (the AST keeps no positions)."""
-    try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if needle in line:
-                return number
-    except (OSError, UnicodeDecodeError):
-        pass
-    return None

@@ -1,0 +1,44 @@
+"""Every case of tests/bad/: one exact line, a non-zero exit, no traceback, build/ untouched."""
+
+from __future__ import annotations
+
+import runpy
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project, run_folio
+from test_catalog import tree_digest
+
+CASES = sorted(p for p in (Path(__file__).parent / "bad").iterdir() if p.is_dir())
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with an earlier build, copied for every case."""
+    root = copy_project(tmp_path_factory.mktemp("bad") / "project")
+    assert run_folio(root, "build", "--format", "html").returncode == 0
+    return root
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_bad_input_gives_its_one_line(case: Path, built_once: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(built_once, project)
+    before = tree_digest(project / "build")
+    for file in case.rglob("*"):
+        if file.is_file() and file.name not in ("make.py", "expected.txt"):
+            target = project / file.relative_to(case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(file, target)
+    if (case / "make.py").exists():
+        runpy.run_path(str(case / "make.py"))["make"](project)
+
+    result = run_folio(project, "build", "--format", "html")
+
+    expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
+    assert result.returncode == 1
+    assert result.stderr.strip() == expected
+    assert "Traceback" not in result.stderr
+    assert tree_digest(project / "build") == before
