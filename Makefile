@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 DEBIAN_PACKAGES := fonts-noto-cjk fonts-noto-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 \
 	libharfbuzz-subset0 default-jre-headless gettext
 
-.PHONY: all setup system build pdf epub html test lint clean
+.PHONY: all setup system build pdf epub html test lint bench clean
 all: build
 
 setup: system $(VENV)/.installed
@@ -41,6 +41,9 @@ pdf epub html: setup
 
 test: setup
 	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/run.py
 
 lint: setup
 	$(BIN)/ruff check src tests

@@ -55,6 +55,8 @@ class Sample:
 
     seconds: float
     peak_mib: float
+    # For a sequence: each command's {command, seconds, peak_mib}.
+    steps: tuple[dict, ...] = ()
 
 
 @dataclass
@@ -90,6 +92,10 @@ class Settings:
         return 1 if self.quick else cheap
 
 
+# The build flags the harness passes, and whether each takes a value.
+FLAGS = {"--quiet": False, "--force": False, "-j": True}
+
+
 @dataclass(frozen=True)
 class Tools:
     """The commands measured: folio (with the build flags it accepts) and the plain route."""
@@ -108,7 +114,7 @@ class Tools:
             if skip_value:
                 skip_value = False
                 continue
-            if arg.startswith("-") and arg in FLAGS and arg not in self.build_flags:
+            if arg in FLAGS and arg not in self.build_flags:
                 skip_value = FLAGS[arg]
                 continue
             kept.append(arg)
@@ -119,11 +125,8 @@ class Tools:
         return [flag for flag in FLAGS if flag not in self.build_flags]
 
 
-# The build flags the harness passes, and whether each takes a value.
-FLAGS = {"--quiet": False, "--force": False, "-j": True}
-
-
 def find_tools() -> Tools:
+    """Locate folio, pandoc (pypandoc's), WeasyPrint and xelatex; ask folio which flags it has."""
     folio = generate.folio_command()
     help_text = subprocess.run(
         [*folio, "build", "--help"], capture_output=True, text=True, check=True
@@ -158,7 +161,15 @@ def measure(argv: list[str], cwd: Path | None = None) -> Sample:
 def measure_sequence(commands: list[list[str]], cwd: Path) -> Sample:
     """Commands one after another: summed wall time, the largest peak."""
     samples = [measure(argv, cwd) for argv in commands]
-    return Sample(sum(s.seconds for s in samples), max(s.peak_mib for s in samples))
+    steps = tuple(
+        {
+            "command": " ".join([Path(argv[0]).name, *argv[1:]]),
+            "seconds": sample.seconds,
+            "peak_mib": sample.peak_mib,
+        }
+        for argv, sample in zip(commands, samples, strict=True)
+    )
+    return Sample(sum(s.seconds for s in samples), max(s.peak_mib for s in samples), steps)
 
 
 def repeat(times: int, run: Callable[[int], Sample]) -> tuple[float, list[float], float]:
@@ -206,6 +217,15 @@ def snapshot(project: Path) -> dict[str, tuple[str, int, int]]:
 def rebuilt(before: dict, after: dict) -> list[str]:
     """Outputs that are new, rewritten or changed between two snapshots."""
     return sorted(name for name, state in after.items() if before.get(name) != state)
+
+
+def compact(labels: list[str]) -> str:
+    """ "zh-Hans epub", "zh-Hans pdf" → "zh-Hans epub/pdf": the note stays one line."""
+    formats: dict[str, list[str]] = {}
+    for name in labels:
+        edition, fmt = name.rsplit(" ", 1)
+        formats.setdefault(edition, []).append(fmt)
+    return ", ".join(f"{edition} {'/'.join(fmts)}" for edition, fmts in formats.items()) or "none"
 
 
 def edit_one_msgstr(po_path: Path, suffix: str) -> str:
@@ -360,11 +380,11 @@ def one_entry(row: Measurement, tools: Tools, seed: Path, settings: Settings) ->
     row.passed = all(names == expected for names in runs)
     extra = sorted({name for names in runs for name in names} - set(expected))
     missing = sorted(set(expected) - {name for names in runs for name in names})
-    row.note = f"{verdict(row.passed)} · rebuilt {len(runs[-1])}: {', '.join(runs[-1]) or 'none'}"
+    row.note = f"{verdict(row.passed)} · rebuilt {len(runs[-1])}: {compact(runs[-1])}"
     if extra:
-        row.note += f" · not expected: {', '.join(extra)}"
+        row.note += f" · not expected: {compact(extra)}"
     if missing:
-        row.note += f" · not rebuilt: {', '.join(missing)}"
+        row.note += f" · not rebuilt: {compact(missing)}"
 
 
 def plain_seed(row: Measurement, tools: Tools, seed: Path, folder: Path, settings: Settings):
@@ -378,7 +398,9 @@ def plain_seed(row: Measurement, tools: Tools, seed: Path, folder: Path, setting
 
     def run(i: int) -> Sample:
         progress.print(f"  plain route for the seed, run {i + 1}")
-        return measure_sequence(commands, folder)
+        sample = measure_sequence(commands, folder)
+        row.details["steps"] = list(sample.steps)
+        return sample
 
     row.baseline_s, row.baseline_runs, row.peak_mib = repeat(settings.repeats(3), run)
     row.note = f"pandoc + weasyprint, {len(commands)} commands summed"
@@ -410,8 +432,13 @@ def plain_book(row: Measurement, tools: Tools, book: Path, folder: Path) -> None
         [sample.seconds],
         sample.peak_mib,
     )
+    row.details["steps"] = list(sample.steps)
     row.details["pages"] = pdf_pages(folder / "book.pdf")
-    row.note = f"pandoc -s + weasyprint, {row.details['pages']} pages"
+    pandoc_s, weasyprint_s = (step["seconds"] for step in sample.steps)
+    row.note = (
+        f"pandoc -s {pandoc_s:.2f} s + weasyprint {weasyprint_s:.2f} s, "
+        f"{row.details['pages']} pages"
+    )
 
 
 def xelatex_book(row: Measurement, tools: Tools, folder: Path) -> None:
@@ -489,7 +516,10 @@ def run_all(tools: Tools, settings: Settings, work: Path) -> list[Measurement]:
     attempt(book_plain, lambda: plain_book(book_plain, tools, book, folder))
     compare(pdf, book_plain, memory=True)
     if pdf.details.get("pages"):
-        pdf.note += f" · {pdf.details['pages']} pages"
+        plain_pages = book_plain.details.get("pages")
+        pdf.note += f" · {pdf.details['pages']} pages" + (
+            f" (plain {plain_pages})" if plain_pages else ""
+        )
     attempt(reference, lambda: xelatex_book(reference, tools, folder))
     return [cold, no_change, one, pdf, plain, book_plain, reference]
 
