@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 
 from folio import catalog
@@ -147,8 +148,10 @@ def build(
         todo = [t for t in targets if force or not is_current(project, t, previous)]
         result = BuildResult([])
         if todo:
-            prepared = prepare(project, todo, result)
-            result.rebuilt = run(prepared, jobs or os.cpu_count() or 1, report)
+            needs_weasyprint = any(t.format in ("pdf", "epub") for t in todo)
+            with worker_pool(jobs or os.cpu_count() or 1, len(todo), needs_weasyprint) as workers:
+                prepared = prepare(project, todo, result)
+                result.rebuilt = run(prepared, workers, report)
             for rendered in result.rebuilt:
                 write_atomic(project.root / rendered.target.path, rendered.data)
         fresh = {r.target.path: output_of(r) for r in result.rebuilt}
@@ -159,10 +162,6 @@ def build(
 
 def prepare(project: Project, todo: list[Target], result: BuildResult) -> list[Job]:
     """Read and align every input the targets need, before any rendering or writing."""
-    if any(t.format in ("pdf", "epub") for t in todo):
-        from folio.render.pdf import check_harfbuzz_subset
-
-        check_harfbuzz_subset()
     from folio.brand import load_brand
 
     load_brand(project.root / project.settings.brand)
@@ -192,13 +191,49 @@ def load_translations(project: Project, doc: str) -> dict[str, catalog.Translati
     }
 
 
-def run(jobs: list[Job], workers: int, report: Report | None) -> list[Rendered]:
-    """Render every job, in a pool of processes when there is more than one worker and job."""
+@dataclass
+class Workers:
+    """Where jobs render: a process pool (None: this process), and its workers' warm-ups."""
+
+    pool: ProcessPoolExecutor | None
+    warming: list[Future] = field(default_factory=list)
+
+    def ready(self) -> None:
+        """Wait for the warm-ups; a failed HarfBuzz check is raised here, before any job."""
+        for future in self.warming:
+            future.result()
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int, todo: int, needs_weasyprint: bool) -> Iterator[Workers]:
+    """Workers that start at once and load the renderers while this process reads the inputs."""
+    if workers <= 1 or todo <= 1:
+        if needs_weasyprint:
+            warm_up()
+        yield Workers(None)
+        return
+    count = min(workers, todo)
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        warming = [pool.submit(warm_up) for _ in range(count)] if needs_weasyprint else []
+        yield Workers(pool, warming)
+
+
+def warm_up() -> None:
+    """Import the renderers, and stop if WeasyPrint would subset fonts without HarfBuzz."""
+    from folio.render import epub, html, pdf  # noqa: F401
+
+    pdf.check_harfbuzz_subset()
+
+
+def run(jobs: list[Job], workers: Workers, report: Report | None) -> list[Rendered]:
+    """Render every job, in the pool when there is one."""
+    workers.ready()
+    pool = workers.pool
     # The slowest first, so that the pool does not end waiting on one long PDF.
     jobs = sorted(jobs, key=lambda j: (j.target.format != "pdf", -len(j.target.languages)))
     total = len(jobs)
     done: list[Rendered] = []
-    if workers <= 1 or total == 1:
+    if pool is None:
         for job in jobs:
             if report:
                 report(job.target, len(done), total)
@@ -206,15 +241,14 @@ def run(jobs: list[Job], workers: int, report: Report | None) -> list[Rendered]:
             if report:
                 report(job.target, len(done), total)
         return done
-    with ProcessPoolExecutor(max_workers=min(workers, total)) as pool:
-        futures = {pool.submit(render_job, job): job for job in jobs}
-        for job in jobs:
-            if report:
-                report(job.target, 0, total)
-        for future in as_completed(futures):
-            done.append(future.result())
-            if report:
-                report(futures[future].target, len(done), total)
+    futures = {pool.submit(render_job, job): job for job in jobs}
+    for job in jobs:
+        if report:
+            report(job.target, 0, total)
+    for future in as_completed(futures):
+        done.append(future.result())
+        if report:
+            report(futures[future].target, len(done), total)
     return done
 
 

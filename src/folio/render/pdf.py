@@ -89,7 +89,8 @@ def render_cover_png(context: PageContext) -> bytes:
     # The template's page is 1200×1920 pt: 4/3 of that in pixels is 1600×2560.
     image = page.render(scale=4 / 3).to_pil()
     output = io.BytesIO()
-    image.save(output, format="PNG", optimize=True)
+    # optimize=True would save under 2 % of the size for 0.13 s a cover.
+    image.save(output, format="PNG")
     return output.getvalue()
 
 

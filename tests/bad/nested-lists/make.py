@@ -1,7 +1,8 @@
 """Lists nested 500 deep."""
 
+FRONT = "---\ntitle: A Short Paper\nauthor: A. Writer\ndate: 2024-01-01\nlang: en\n---\n\n"
+
 
 def make(project):
-    source = project / "source" / "shared-global-security.md"
     items = "\n".join("    " * depth + f"- level {depth}" for depth in range(500))
-    source.write_text(source.read_text() + "\n" + items + "\n")
+    (project / "source" / "shared-global-security.md").write_text(FRONT + items + "\n")

@@ -1,6 +1,0 @@
-"""A msgstr that opens a code fence and never closes it."""
-
-
-def make(project):
-    po = project / "translations" / "zh-Hans" / "shared-global-security.po"
-    po.write_text(po.read_text().replace('msgstr "结语"\n', 'msgstr "结语\\n```\\n"\n'))
