@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 from dataclasses import asdict
 from pathlib import Path
 
@@ -119,9 +120,9 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
 
 
 def run_build(console: Console, project, args: argparse.Namespace) -> None:
-    """Build with a progress display on a terminal, then print the summary."""
+    """Build, with a progress display on a terminal once the build takes over a second."""
     errors = Console(stderr=True)
-    with Progress(
+    progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
@@ -130,13 +131,19 @@ def run_build(console: Console, project, args: argparse.Namespace) -> None:
         console=errors,
         transient=True,
         disable=args.quiet or not errors.is_terminal,
-    ) as progress:
-        task = progress.add_task("building", total=None)
+    )
+    task = progress.add_task("building", total=None)
 
-        def report(target, done: int, total: int) -> None:
-            progress.update(task, total=total, completed=done, description=target.path)
+    def report(target, done: int, total: int) -> None:
+        progress.update(task, total=total, completed=done, description=target.path)
 
+    show = threading.Timer(1.0, progress.start)
+    show.start()
+    try:
         result = build(project, args.format, args.edition, args.force, args.jobs, report)
+    finally:
+        show.cancel()
+        progress.stop()
     for warning in result.warnings:
         print(f"folio: warning: {warning}", file=sys.stderr)
     if not args.quiet:
@@ -160,5 +167,6 @@ def show_summary(console: Console, result) -> None:
     console.print(
         f"{len(result.rebuilt)} built, {len(result.outputs) - len(result.rebuilt)} up to date; "
         f"{fallbacks} untranslated unit(s) shown in the source language; "
-        f"{len(result.warnings)} warning(s)."
+        f"{len(result.warnings)} warning(s).",
+        highlight=False,
     )
