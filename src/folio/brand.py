@@ -27,6 +27,14 @@ class Brand:
         values: dict[str, str] = getattr(self, field)
         return values.get(lang) or values["en"]
 
+    def language_fonts(self) -> dict[str, str]:
+        """The serif face of each language that has its own (not Latin), by language tag."""
+        return {
+            lang: family
+            for lang, family in self.fonts.items()
+            if lang != "latin" and not lang.endswith("-sans")
+        }
+
     def font(self, lang: str, sans: bool = False) -> str:
         """The font family for a language's script (Latin for any language not listed)."""
         key = lang if lang in self.fonts else "latin"

@@ -92,9 +92,8 @@ def new_catalog(pot: Catalog, lang: str) -> Catalog:
     catalog.copyright_holder = ""
     catalog.language_team = ""
     catalog.last_translator = ""
-    catalog.header_comment = (
-        f"# {catalog.locale.english_name} translation of source/{pot.project}.md."
-    )
+    name = f"{catalog.locale.english_name} ({catalog.locale.display_name})"
+    catalog.header_comment = f"# {name} translation of source/{pot.project}.md."
     return catalog
 
 

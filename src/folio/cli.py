@@ -36,6 +36,8 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True)
     commands.add_parser("extract", help="write translations/<doc>.pot from the sources")
     commands.add_parser("update", help="extract, then merge each template into each catalog")
+    init_lang = commands.add_parser("init-lang", help="start a translation into a language")
+    init_lang.add_argument("tag", help="a BCP 47 language tag: fr, ar, pt-BR, zh-Hans …")
     status = commands.add_parser("status", help="how much of each catalog is translated")
     status.add_argument("--json", action="store_true", help="print JSON")
     build_command = commands.add_parser("build", help="build every edition in every format")
@@ -66,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             report_files(console, workflow.extract(project), "template")
         elif args.command == "update":
             report_files(console, workflow.update(project), "catalog")
+        elif args.command == "init-lang":
+            report_files(console, workflow.init_language(project, args.tag), "file")
         elif args.command == "status":
             show_status(console, workflow.status(project), args.json)
         elif args.command == "build":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from folio.errors import FolioError, line_of
+from folio.files import write_atomic
 
 FORMATS = ("pdf", "epub", "html")
 LAYOUTS = ("interleaved",)
@@ -120,14 +122,47 @@ def load_settings(pyproject: Path) -> Settings:
     return settings
 
 
-def check_language_tag(tag: str, path: Path) -> None:
-    """Refuse a language tag that CLDR does not know (BCP 47 form: zh-Hans, not zh_CN)."""
+def check_language_tag(tag: str, path: Path | None = None) -> None:
+    """Refuse a language tag that CLDR does not know (BCP 47 form: zh-Hans, not zh_CN).
+
+    `path` is the file the tag was read from; None for a tag given on the command line.
+    """
     try:
         Locale.parse(tag, sep="-")
     except (ValueError, UnknownLocaleError):
         raise FolioError(
             f"unknown or malformed language tag {tag!r}",
             path,
-            line_of(path, f'"{tag}"') or line_of(path, f": {tag}"),
-            hint="use a BCP 47 tag such as zh-Hans",
+            path and (line_of(path, f'"{tag}"') or line_of(path, f": {tag}")),
+            hint="use a BCP 47 tag such as fr, ar, pt-BR or zh-Hans",
         ) from None
+
+
+def add_language(pyproject: Path, tag: str) -> bool:
+    """Add a language to `languages` in [tool.folio]; returns False if it was there already.
+
+    A text edit, not a TOML rewrite, so the file's comments and layout stay as they are.
+    """
+    settings = load_settings(pyproject)
+    if tag in settings.languages:
+        return False
+    text = pyproject.read_text(encoding="utf-8")
+    languages = [*settings.languages, tag]
+    line = "languages = [" + ", ".join(f'"{lang}"' for lang in languages) + "]"
+    table = re.search(r"^\[tool\.folio\][ \t]*$", text, re.M)
+    existing = re.compile(r"^languages\s*=\s*\[[^\]\n]*\][ \t]*$", re.M)
+    if table is None:
+        raise FolioError("no [tool.folio] table", pyproject, hint="add one, even if empty")
+    match = existing.search(text, table.end())
+    if settings.languages and match is None:
+        raise FolioError(
+            "cannot find the one-line `languages = [...]` of [tool.folio]",
+            pyproject,
+            hint=f'add "{tag}" to it by hand',
+        )
+    if match:
+        text = text[: match.start()] + line + text[match.end() :]
+    else:
+        text = text[: table.end()] + "\n" + line + text[table.end() :]
+    write_atomic(pyproject, text.encode("utf-8"))
+    return True

@@ -12,7 +12,12 @@ import uharfbuzz as hb
 from folio.errors import FolioError
 
 # Which Debian package brings each family folio uses by default.
-PACKAGES = {"Noto Serif": "fonts-noto-core", "Noto Sans": "fonts-noto-core"}
+PACKAGES = {
+    "Noto Serif": "fonts-noto-core",
+    "Noto Sans": "fonts-noto-core",
+    "Noto Naskh Arabic": "fonts-noto-core",
+    "Noto Sans Arabic": "fonts-noto-core",
+}
 
 
 @dataclass(frozen=True)

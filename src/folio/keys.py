@@ -14,9 +14,9 @@ from folio.config import Project
 TOOLS = ("pypandoc-binary", "weasyprint", "babel", "uharfbuzz", "jinja2", "pypdfium2", "nh3")
 # The template files each format reads (besides brand.yaml, its logo and ui/*.po).
 TEMPLATES = {
-    "html": ("web.html.j2", "web.css"),
-    "pdf": ("print.html.j2", "print.css", "cover.html.j2", "cover.css"),
-    "epub": ("epub.css.j2", "cover.html.j2", "cover.css", "cover-image.html.j2"),
+    "html": ("web.html.j2", "web.css", "fonts.css.j2"),
+    "pdf": ("print.html.j2", "print.css", "cover.html.j2", "cover.css", "fonts.css.j2"),
+    "epub": ("epub.css.j2", "cover.html.j2", "cover.css", "cover-image.html.j2", "fonts.css.j2"),
 }
 
 

@@ -39,6 +39,11 @@ def load_labels(templates: Path, lang: str, locale: Locale) -> Labels:
     return Labels(lang, locale, strings)
 
 
+def direction(lang: str) -> str:
+    """ "rtl" for a language written right to left (CLDR), else "ltr"."""
+    return "rtl" if Locale.parse(lang, sep="-").character_order == "right-to-left" else "ltr"
+
+
 def language_name(lang: str) -> str:
     """A language's name in that language: "English", "中文"."""
     return Locale.parse(lang, sep="-").language_name or lang

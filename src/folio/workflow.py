@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from folio import catalog, pandoc
-from folio.config import Project
+from folio.config import Project, add_language, check_language_tag, find_project
 from folio.document import Document, read_document
 from folio.segments import Unit, meta_inlines, segment
 
@@ -62,6 +62,21 @@ def update(project: Project) -> list[Path]:
             if catalog.update(project.pot_path(doc), po, lang):
                 changed.append(po)
     return changed
+
+
+def init_language(project: Project, tag: str) -> list[Path]:
+    """Start a language: add it to [tool.folio] and create its catalogs; returns files written."""
+    check_language_tag(tag)
+    written = []
+    if add_language(project.root / "pyproject.toml", tag):
+        written.append(project.root / "pyproject.toml")
+    project = find_project(project.root)
+    written += extract(project)
+    for doc in project.documents():
+        po = project.po_path(doc, tag)
+        if not po.exists() and catalog.update(project.pot_path(doc), po, tag):
+            written.append(po)
+    return written
 
 
 def status(project: Project) -> list[LanguageStatus]:

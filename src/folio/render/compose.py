@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from folio import pandoc
 from folio.edition import Edition, Row, Text
+from folio.ui import direction
 
 QUOTES = {"DoubleQuote": "\u201c\u201d", "SingleQuote": "\u2018\u2019"}
 # Front-matter fields shown on title pages, in order.
@@ -13,8 +14,11 @@ META_FIELDS = ("title", "subtitle", "author.name", "author.role", "author.affili
 
 
 def lang_attrs(lang: str, xml: bool) -> dict[str, str]:
-    """`lang`, and `xml:lang` too for XHTML (EPUB)."""
-    return {"lang": lang, "xml:lang": lang} if xml else {"lang": lang}
+    """`lang` (and `xml:lang` for XHTML, the EPUB's), with `dir="rtl"` for Arabic, Hebrew …"""
+    attrs = {"lang": lang, "xml:lang": lang} if xml else {"lang": lang}
+    if direction(lang) == "rtl":
+        attrs["dir"] = "rtl"
+    return attrs
 
 
 def body(edition: Edition, xml: bool = False) -> list[pandoc.Block]:

@@ -7,13 +7,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from folio.brand import Brand, load_brand
 from folio.config import Project
 from folio.edition import Edition
 from folio.render.compose import HtmlParts
 from folio.render.templating import environment
-from folio.ui import Labels, language_name, load_labels
+from folio.ui import Labels, direction, language_name, load_labels
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class PageContext:
             "brand": self.brand,
             "labels": self.labels,
             "language_name": language_name,
+            "direction": direction,
+            "dir_attr": dir_attr,
             "source_language": self.source_language,
             "title_text": self.title_text(),
         }
@@ -42,6 +45,11 @@ class PageContext:
     def title_text(self) -> str:
         """The title in the edition's primary language, as plain text: <title> has one `lang`."""
         return plain_text(self.parts.field("title", self.edition.primary))
+
+
+def dir_attr(lang: str) -> Markup:
+    """` dir="rtl"` for a right-to-left language, else nothing (left to right is the default)."""
+    return Markup(' dir="rtl"') if direction(lang) == "rtl" else Markup("")
 
 
 def plain_text(html: str) -> str:
