@@ -14,10 +14,11 @@ from dataclasses import asdict, dataclass, field
 from folio import catalog
 from folio.config import Project
 from folio.edition import Edition, align, edition_name
+from folio.errors import FolioError, display_path
 from folio.files import exclusive_lock, sha256, write_atomic
 from folio.keys import output_key
 from folio.render.compose import HtmlParts, html_parts
-from folio.workflow import read_source
+from folio.workflow import Source, read_source
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
@@ -51,6 +52,7 @@ class Output:
     bytes: int
     key: str
     pages: int | None = None
+    fallbacks: int = 0  # units shown in the source language for want of a translation
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Rendered:
     pages: int | None
     seconds: float
     warnings: list[str]
+    fallbacks: int
 
 
 @dataclass
@@ -140,9 +143,17 @@ def build(
     force: bool = False,
     jobs: int | None = None,
     report: Report | None = None,
+    strict: bool = False,
 ) -> BuildResult:
-    """Build what is out of date; nothing is written unless every output rendered."""
+    """Build what is out of date; nothing is written unless every output rendered.
+
+    With `strict` (or min-coverage in [tool.folio]) a catalog below the minimum fails the build.
+    """
     with exclusive_lock(project.build_dir / LOCK):
+        sources: dict[str, Source] = {}
+        minimum = project.settings.min_coverage
+        if minimum is not None or strict:
+            check_coverage(project, 100.0 if minimum is None else minimum, sources)
         targets = plan(project, formats, only)
         previous = {entry["path"]: entry for entry in read_manifest(project)}
         todo = [t for t in targets if force or not is_current(project, t, previous)]
@@ -150,7 +161,7 @@ def build(
         if todo:
             needs_weasyprint = any(t.format in ("pdf", "epub") for t in todo)
             with worker_pool(jobs or os.cpu_count() or 1, len(todo), needs_weasyprint) as workers:
-                prepared = prepare(project, todo, result)
+                prepared = prepare(project, todo, result, sources)
                 result.rebuilt = run(prepared, workers, report)
             for rendered in result.rebuilt:
                 write_atomic(project.root / rendered.target.path, rendered.data)
@@ -160,14 +171,39 @@ def build(
     return result
 
 
-def prepare(project: Project, todo: list[Target], result: BuildResult) -> list[Job]:
+def check_coverage(project: Project, minimum: float, sources: dict[str, Source]) -> None:
+    """Fail if a catalog translates less than `minimum` % of its units, listing those missing."""
+    details = []
+    for doc in project.documents():
+        source = sources.setdefault(doc, read_source(project, doc))
+        for lang in project.settings.languages:
+            path = project.po_path(doc, lang)
+            loaded = catalog.load(path, lang)
+            stats = catalog.stats(loaded, source.keys)
+            if stats.percent < minimum:
+                details.append(
+                    f"{display_path(path)}: {stats.translated} of {stats.total} units translated"
+                    f" ({stats.percent:.1f} %)"
+                )
+                details += [f"  {line}" for line in catalog.missing(loaded, source.keys, path)]
+    if details:
+        raise FolioError(
+            f"a catalog is below the minimum coverage of {minimum:g} %",
+            hint="translate the units listed, or lower min-coverage in [tool.folio]",
+            details=details,
+        )
+
+
+def prepare(
+    project: Project, todo: list[Target], result: BuildResult, sources: dict[str, Source]
+) -> list[Job]:
     """Read and align every input the targets need, before any rendering or writing."""
     from folio.brand import load_brand
 
     load_brand(project.root / project.settings.brand)
     jobs = []
     for doc in sorted({t.document for t in todo}):
-        source = read_source(project, doc)
+        source = sources.get(doc) or read_source(project, doc)
         translations = load_translations(project, doc)
         for languages in sorted({t.languages for t in todo if t.document == doc}):
             edition = align(source, languages, translations, project.root)
@@ -275,7 +311,9 @@ def render_job(job: Job) -> Rendered:
 
             data = render_html(context, edition_links(job.project, job.target.languages))
     seconds = time.perf_counter() - started
-    return Rendered(job.target, data, pages, seconds, [f"{job.target.path}: {w}" for w in warnings])
+    warned = [f"{job.target.path}: {w}" for w in warnings]
+    fallbacks = sum(job.edition.fallbacks.values())
+    return Rendered(job.target, data, pages, seconds, warned, fallbacks)
 
 
 class _ListHandler(logging.Handler):
@@ -324,6 +362,7 @@ def output_of(rendered: Rendered) -> Output:
         bytes=len(rendered.data),
         key=target.key,
         pages=rendered.pages,
+        fallbacks=rendered.fallbacks,
     )
 
 

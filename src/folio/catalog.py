@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
 from folio import pofile
-from folio.errors import FolioError
+from folio.errors import FolioError, display_path
 from folio.files import write_atomic
 from folio.segments import Unit
 
@@ -24,6 +25,9 @@ class Stats:
     total: int
     translated: int
     fuzzy: int
+    obsolete: int = 0
+    words: int = 0  # words of the source, over all units
+    words_translated: int = 0
 
     @property
     def untranslated(self) -> int:
@@ -32,6 +36,10 @@ class Stats:
     @property
     def percent(self) -> float:
         return 100.0 * self.translated / self.total if self.total else 100.0
+
+    @property
+    def words_percent(self) -> float:
+        return 100.0 * self.words_translated / self.words if self.words else 100.0
 
 
 def build_date() -> dt.datetime:
@@ -109,7 +117,7 @@ def update(pot_path: Path, po_path: Path, lang: str) -> bool:
     else:
         old = pofile.PoFile(new_catalog(pot, lang), "", [])
     catalog = old.catalog
-    before = snapshot(catalog)
+    before = originals(old)
     previous = {m.id: m.previous_id for m in catalog if m.id and m.previous_id}
     revive_obsolete(catalog, pot)
     catalog.update(pot, update_header_comment=False, update_creation_date=False)
@@ -117,7 +125,7 @@ def update(pot_path: Path, po_path: Path, lang: str) -> bool:
         # Babel drops `#|` from an entry that stays fuzzy while its msgid does not change.
         if message.id in previous and "fuzzy" in message.flags and not message.previous_id:
             message.previous_id = previous[message.id]
-    text = merged_text(old, catalog, before)
+    text = merged_text(old.header, catalog, before)
     if po_path.exists() and po_path.read_text(encoding="utf-8") == text:
         return False
     write_atomic(po_path, text.encode("utf-8"))
@@ -132,11 +140,21 @@ def revive_obsolete(catalog: Catalog, pot: Catalog) -> None:
             catalog[message.id] = old
 
 
-def snapshot(catalog: Catalog) -> dict[tuple[str, bool], tuple]:
-    """What each entry says, to tell afterwards which entries the merge changed."""
-    state = {(m.id, False): entry_state(m) for m in catalog if m.id}
-    state.update({(m.id, True): entry_state(m) for m in catalog.obsolete.values()})
-    return state
+@dataclass(frozen=True)
+class Original:
+    """An entry as the file had it: what it says, and its exact text."""
+
+    state: tuple
+    text: str | None
+
+
+def originals(po: pofile.PoFile) -> dict[tuple[str, bool], Original]:
+    """Each entry's state and text by (msgid, obsolete), taken before the merge: merged
+    messages carry the template's line numbers, no longer the file's."""
+    found = {(m.id, False): Original(entry_state(m), po.raw(m)) for m in po.catalog if m.id}
+    for message in po.catalog.obsolete.values():
+        found[(message.id, True)] = Original(entry_state(message), po.raw(message))
+    return found
 
 
 def entry_state(message: Message) -> tuple:
@@ -152,21 +170,18 @@ def entry_state(message: Message) -> tuple:
     )
 
 
-def merged_text(old: pofile.PoFile, catalog: Catalog, before: dict) -> str:
+def merged_text(header: str, catalog: Catalog, before: dict[tuple[str, bool], Original]) -> str:
     """The PO text: the old header, then each entry as it was or, if changed, as Babel writes it."""
-    header = old.header or pofile.render(catalog_header_only(catalog)).rstrip("\n") + "\n"
-    parts = [header]
+    parts = [header or pofile.render(catalog_header_only(catalog)).rstrip("\n") + "\n"]
     for obsolete, messages in (
         (False, [m for m in catalog if m.id]),
-        (True, catalog.obsolete.values()),
+        (True, list(catalog.obsolete.values())),
     ):
         for message in messages:
-            raw = (
-                old.raw(message)
-                if before.get((message.id, obsolete)) == entry_state(message)
-                else None
-            )
-            parts.append(raw or pofile.render_entry(message, obsolete))
+            original = before.get((message.id, obsolete))
+            unchanged = original is not None and original.state == entry_state(message)
+            text = original.text if unchanged else None
+            parts.append(text or pofile.render_entry(message, obsolete))
     return "\n".join(parts)
 
 
@@ -237,6 +252,34 @@ def stats(catalog: Catalog, keys: list[str]) -> Stats:
     """Counts over the template's keys, so that stale entries do not count."""
     wanted = set(keys)
     messages = [m for m in catalog if m.id in wanted]
-    fuzzy = sum(1 for m in messages if m.fuzzy and m.string)
-    translated = sum(1 for m in messages if m.string and not m.fuzzy)
-    return Stats(len(wanted), translated, fuzzy)
+    done = [m for m in messages if m.string and not m.fuzzy]
+    return Stats(
+        total=len(wanted),
+        translated=len(done),
+        fuzzy=sum(1 for m in messages if m.fuzzy and m.string),
+        obsolete=len(catalog.obsolete),
+        words=sum(word_count(key) for key in wanted),
+        words_translated=sum(word_count(m.id) for m in done),
+    )
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def missing(catalog: Catalog, keys: list[str], path: Path) -> list[str]:
+    """One line per unit that would not be published: where it is, what it is, and why."""
+    found = {m.id: m for m in catalog if m.id}
+    lines = []
+    for key in dict.fromkeys(keys):
+        message = found.get(key)
+        if message is None:
+            lines.append(f"{display_path(path)}: not in the catalog: {shorten(key)}")
+        elif not message.string or message.fuzzy:
+            state = "fuzzy" if message.string else "untranslated"
+            lines.append(f"{display_path(path)}:{message.lineno}: {state}: {shorten(key)}")
+    return lines
+
+
+def shorten(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -51,6 +51,11 @@ def parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="rebuild even what is up to date"
     )
     build_command.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail unless every unit is translated (or min-coverage of [tool.folio] is met)",
+    )
+    build_command.add_argument(
         "-j", "--jobs", type=int, help="processes to render with (default: the cores)"
     )
     build_command.add_argument(
@@ -80,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             run_build(console, project, args)
     except FolioError as error:
         print(f"folio: error: {error}", file=sys.stderr)
+        for line in error.details:
+            print(f"  {line}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("folio: interrupted", file=sys.stderr)
@@ -103,22 +110,26 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
                 **asdict(r.stats),
                 "untranslated": r.stats.untranslated,
                 "percent": round(r.stats.percent, 1),
+                "words_percent": round(r.stats.words_percent, 1),
             }
             for r in rows
         ]
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    table = Table("document", "language", "translated", "fuzzy", "untranslated", "total", "%")
+    table = Table(
+        "document", "language", "translated", "fuzzy", "untranslated", "obsolete", "words"
+    )
     for r in rows:
         s = r.stats
+        colour = "green" if s.translated == s.total else "yellow" if s.percent >= 50 else "red"
         table.add_row(
             r.document,
             r.language,
-            str(s.translated),
-            str(s.fuzzy),
-            str(s.untranslated),
-            str(s.total),
-            f"{s.percent:.0f} %",
+            f"[{colour}]{s.translated} of {s.total}[/]",
+            f"[yellow]{s.fuzzy}[/]" if s.fuzzy else "0",
+            f"[red]{s.untranslated}[/]" if s.untranslated else "0",
+            str(s.obsolete),
+            f"[{colour}]{s.words_percent:.0f} %[/]",
         )
     console.print(table)
 
@@ -144,7 +155,9 @@ def run_build(console: Console, project, args: argparse.Namespace) -> None:
     show = threading.Timer(1.0, progress.start)
     show.start()
     try:
-        result = build(project, args.format, args.edition, args.force, args.jobs, report)
+        result = build(
+            project, args.format, args.edition, args.force, args.jobs, report, args.strict
+        )
     finally:
         show.cancel()
         progress.stop()

@@ -27,6 +27,8 @@ class Settings:
     paper: str = "A5"
     locales: dict[str, str] = field(default_factory=dict)
     brand: str = "templates/brand.yaml"
+    # Below this percentage of units translated, a language fails the build (None: no minimum).
+    min_coverage: float | None = None
 
 
 KNOWN_KEYS = {name.replace("_", "-") for name in Settings.__dataclass_fields__}
@@ -109,7 +111,14 @@ def load_settings(pyproject: Path) -> Settings:
         paper=table.get("paper", "A5"),
         locales=dict(table.get("locales", {})),
         brand=table.get("brand", "templates/brand.yaml"),
+        min_coverage=table.get("min-coverage"),
     )
+    if settings.min_coverage is not None and not 0 <= settings.min_coverage <= 100:
+        raise FolioError(
+            "min-coverage must be a percentage from 0 to 100",
+            pyproject,
+            line_of(pyproject, "min-coverage"),
+        )
     for tag in (settings.source_language, *settings.languages):
         check_language_tag(tag, pyproject)
     for fmt in settings.formats:

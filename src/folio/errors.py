@@ -9,16 +9,22 @@ class FolioError(Exception):
     """A problem in the user's input, told as `file:line: message (hint)`."""
 
     def __init__(
-        self, message: str, path: Path | str | None = None, line: int | None = None, hint: str = ""
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        hint: str = "",
+        details: list[str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.path = Path(path) if path is not None else None
         self.line = line
         self.hint = hint
+        self.details = details or []  # lines printed after the message (e.g. missing units)
 
     def __reduce__(self):  # keep path, line and hint when a worker process raises it
-        return (type(self), (self.message, self.path, self.line, self.hint))
+        return (type(self), (self.message, self.path, self.line, self.hint, self.details))
 
     def __str__(self) -> str:
         where = ""
