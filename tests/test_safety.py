@@ -87,3 +87,21 @@ def test_the_print_edition_fetches_nothing_outside_the_project(project: Path, ur
         f"folio: error: {DOC}: refused to load '{url}' "
         "(the print edition uses only files inside the project; nothing is fetched)"
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("<!-- i18n:end -->", "<!-- i18n:end -->"),  # a comment alone is inert: kept
+        ("<!--><script>alert(1)</script>-->", "--&gt;"),  # "<!-->" closes at once
+        ("<!-- a --> <script>alert(1)</script>", " "),
+        ('<a href="javascript:alert(1)">', '<a rel="noopener noreferrer">'),
+        ("<kbd>", "<kbd>"),
+        ("</kbd>", "</kbd>"),
+        ("<iframe src=https://evil.example/>", ""),
+    ],
+)
+def test_raw_html_cleaning(raw: str, clean: str) -> None:
+    from folio.sanitize import clean_html
+
+    assert clean_html(raw) == clean

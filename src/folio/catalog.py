@@ -62,9 +62,10 @@ def template(doc: str, units: list[Unit], reference: str) -> Catalog:
     for unit in units:
         message = catalog.get(unit.key)
         if message is None:
-            catalog.add(unit.key, locations=[(reference, None)], auto_comments=[unit.kind])
-        elif unit.kind not in message.auto_comments:
-            message.auto_comments.append(unit.kind)
+            message = catalog.add(unit.key, locations=[(reference, None)])
+        for comment in (unit.kind, *unit.notes):
+            if comment not in message.auto_comments:
+                message.auto_comments.append(comment)
     return catalog
 
 

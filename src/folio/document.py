@@ -13,7 +13,14 @@ from folio.config import check_language_tag
 from folio.errors import FolioError
 
 # Front-matter fields a translator translates, in the order the catalog lists them.
-TRANSLATABLE_META = ("title", "subtitle", "author.name", "author.role", "author.affiliation")
+TRANSLATABLE_META = (
+    "title",
+    "subtitle",
+    "author.name",
+    "author.role",
+    "author.affiliation",
+    "abstract",
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,7 @@ class FrontMatter:
     author: Author
     date: dt.date
     lang: str
+    abstract: str = ""
 
     def field(self, dotted: str) -> str:
         """A translatable field by its dotted name, e.g. "author.role"."""
@@ -164,4 +172,5 @@ def front_matter(data: dict, path: Path) -> FrontMatter:
         author=Author(**{k: str(v) for k, v in author.items()}),
         date=date,
         lang=lang,
+        abstract=str(data.get("abstract", "")),
     )

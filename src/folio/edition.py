@@ -11,7 +11,7 @@ from folio import pandoc
 from folio.catalog import Translations
 from folio.document import TRANSLATABLE_META
 from folio.sanitize import Sanitizer
-from folio.segments import translate_blocks
+from folio.segments import Walker
 from folio.workflow import Source
 
 UNTRANSLATED = "untranslated"
@@ -79,11 +79,17 @@ class Translator:
         self.fallbacks += 1
         return [pandoc.span(original, [UNTRANSLATED], lang=self.source_lang)]
 
-    def text(self, block: pandoc.Block, keys: Iterator[str]) -> Text:
-        """One top-level block in this language; `keys` yields the block's unit keys in order."""
-        before = self.fallbacks
-        blocks = translate_blocks([block], lambda original: self.inlines(next(keys), original))
-        return Text(self.lang, blocks, self.fallbacks > before)
+    def texts(self, blocks: list[pandoc.Block], keys: Iterator[str]) -> list[Text]:
+        """Each top-level block in this language, walked in one pass (i18n:skip ranges span
+        blocks); `keys` yields the unit keys in the order segmentation found them."""
+        walker = Walker(lambda leaf: self.inlines(next(keys), leaf.inlines))
+        texts = []
+        for block in blocks:
+            before = self.fallbacks
+            texts.append(
+                Text(self.lang, [walker.block(block, "paragraph")], self.fallbacks > before)
+            )
+        return texts
 
 
 def align(
@@ -97,11 +103,10 @@ def align(
     meta_units = [u for u in source.units if u.kind in TRANSLATABLE_META]
     body_keys = [u.key for u in source.units if u.kind not in TRANSLATABLE_META]
     base = source.document.path.parent
-    cleaner = Sanitizer(source.document.path, root, base)
-    blocks = cleaner.clean(content_blocks(source.document.blocks))
+    blocks = source.document.blocks
+    published = [i for i, block in enumerate(blocks) if not is_comment(block)]
     edition = Edition(source.document.name, languages, source.document.meta.date)
-    edition.warnings.extend(cleaner.warnings)
-    texts: list[list[Text]] = [[] for _ in blocks]
+    texts: list[list[Text]] = [[] for _ in published]
     for lang in languages:
         parsed = {}
         if lang != source_lang and lang in catalogs:
@@ -109,19 +114,21 @@ def align(
         translator = Translator(lang, source_lang, parsed)
         for unit in meta_units:
             edition.meta[(unit.kind, lang)] = translator.inlines(unit.key, source.meta[unit.kind])
-        keys = iter(body_keys)
-        for index, block in enumerate(blocks):
-            texts[index].append(translator.text(block, keys))
+        walked = translator.texts(blocks, iter(body_keys))
+        # Cleaned after the walk: the walk reads the comments, and nh3 removes them.
+        cleaner = Sanitizer(source.document.path, root, base)
+        for row, index in enumerate(published):
+            text = walked[index]
+            texts[row].append(Text(lang, cleaner.clean(text.blocks), text.fallback))
+        edition.warnings.extend(cleaner.warnings)
         edition.fallbacks[lang] = translator.fallbacks
-    edition.rows.extend(Row(block["t"], row) for block, row in zip(blocks, texts, strict=True))
+    edition.rows.extend(Row(blocks[i]["t"], row) for i, row in zip(published, texts, strict=True))
     return edition
 
 
-def content_blocks(blocks: list[pandoc.Block]) -> list[pandoc.Block]:
-    """The blocks that are published: HTML comments in the source are notes, not content."""
-    return [
-        b for b in blocks if not (b["t"] == "RawBlock" and b["c"][1].lstrip().startswith("<!--"))
-    ]
+def is_comment(block: pandoc.Block) -> bool:
+    """An HTML comment: a note in the source (or an i18n directive), not content."""
+    return block["t"] == "RawBlock" and block["c"][1].lstrip().startswith("<!--")
 
 
 def parse_translations(

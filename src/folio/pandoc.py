@@ -30,9 +30,10 @@ class TooDeep(ValueError):
     """The text nests lists, quotes or divs deeper than folio handles."""
 
 
-def read_markdown(text: str, east_asian: bool = False) -> list[Block]:
+def read_markdown(text: str, east_asian: bool = False, figures: bool = True) -> list[Block]:
     """Parse Markdown into pandoc AST blocks."""
     fmt = READ_FORMAT + ("+east_asian_line_breaks" if east_asian else "")
+    fmt += "" if figures else "-implicit_figures"
     try:
         blocks = json.loads(pypandoc.convert_text(text, "json", format=fmt))["blocks"]
     except RecursionError:
@@ -78,15 +79,22 @@ def write_pieces(pieces: list[list[Block]], fmt: str, args: list[str] | None = N
         blocks.extend(piece)
         blocks.append({"t": "RawBlock", "c": ["html", _SEPARATOR]})
     text = write(document(blocks), fmt, args)
-    parts = text.split(_SEPARATOR)
-    return [part.strip("\n") for part in parts[: len(pieces)]]
+    parts = [part.strip("\n") for part in text.split(_SEPARATOR)]
+    # What a writer puts after everything (HTML's footnotes section) belongs to the last piece.
+    tail = "\n".join(part for part in parts[len(pieces) :] if part)
+    if tail and pieces:
+        parts[len(pieces) - 1] += "\n" + tail
+    return parts[: len(pieces)]
 
 
 def read_pieces(texts: list[str], east_asian: bool = False) -> list[list[Block]]:
-    """Parse many Markdown texts in one pandoc call; returns one block list per text."""
+    """Parse many units' Markdown in one pandoc call; returns one block list per text.
+
+    An image alone is a unit's inline content here, not one of pandoc's implicit figures.
+    """
     joined = "".join(f"{text}\n\n{_SEPARATOR}\n\n" for text in texts)
     pieces: list[list[Block]] = [[]]
-    for block in read_markdown(joined, east_asian):
+    for block in read_markdown(joined, east_asian, figures=False):
         if block == {"t": "RawBlock", "c": ["html", _SEPARATOR]}:
             pieces.append([])
         else:

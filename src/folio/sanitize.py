@@ -24,6 +24,8 @@ ATTRIBUTES = {
 }
 SCHEMES = {"http", "https", "mailto"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data"}
+# A comment with no < or > in it: "<!--><script>…-->" is no comment to a browser.
+LONE_COMMENT = re.compile(r"\s*<!--[^<>]*?-->\s*")
 LONE_TAG = re.compile(r"\s*<\s*(/?)\s*([A-Za-z][\w:-]*)[^<>]*>\s*", re.S)
 # Where each node type keeps its Attr in pandoc's JSON.
 ATTR_AT = {
@@ -119,6 +121,8 @@ class Sanitizer:
 
 def clean_html(text: str) -> str:
     """nh3 for whole fragments; a lone tag (pandoc splits raw HTML so) is cleaned on its own."""
+    if LONE_COMMENT.fullmatch(text):
+        return text  # one comment, nothing else: inert, and the source's own
     match = LONE_TAG.fullmatch(text)
     if not match:
         return nh3.clean(text, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES)

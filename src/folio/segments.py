@@ -1,18 +1,26 @@
-"""Document → translation units, and units + translations → translated blocks."""
+"""Document → translation units, and units + translations → translated blocks.
+
+One walker serves both directions, so that segmentation and translation visit the same
+leaves in the same order. A leaf is a run of inlines that a translator translates whole: a
+paragraph, a heading, a list item, a table cell, a caption, a term, a footnote paragraph.
+"""
 
 from __future__ import annotations
 
-import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from folio import pandoc
 from folio.document import TRANSLATABLE_META, Document
 
-# Leaf blocks whose inlines are one unit each; containers are walked into.
-LEAVES = {"Para": "paragraph", "Plain": "paragraph", "Header": "heading"}
-CONTAINERS = ("BlockQuote", "Div")
-LISTS = ("BulletList", "OrderedList")
+# Source comments that steer segmentation.
+SKIP, END, NOTE = "i18n:skip", "i18n:end", "i18n:"
+COMMENT = re.compile(r"^\s*<!--\s*(.*?)\s*-->\s*$", re.S)
+# A footnote inside a unit is a marker there ([^1], [^2] … counted within the unit, so that a
+# note added elsewhere changes no key) and its paragraphs are units of their own.
+MARKER = re.compile(r"\[\^(\d+)\]")
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,20 @@ class Unit:
 
     key: str
     kind: str
+    notes: tuple[str, ...] = ()  # for the translator, from <!-- i18n: … --> comments
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """What the walker shows a visitor: the kind of block, its inlines, notes for translators."""
+
+    kind: str
+    inlines: list[pandoc.Inline]
+    notes: tuple[str, ...]
+
+
+# Returns the leaf's new inlines, or None to keep them.
+Visit = Callable[[Leaf], list[pandoc.Inline] | None]
 
 
 def meta_inlines(doc: Document) -> dict[str, list[pandoc.Inline]]:
@@ -32,9 +54,14 @@ def meta_inlines(doc: Document) -> dict[str, list[pandoc.Inline]]:
 
 def segment(doc: Document, meta: dict[str, list[pandoc.Inline]]) -> list[Unit]:
     """The document's units in reading order: front matter first, then the body."""
-    leaves = [(name, inlines) for name, inlines in meta.items()] + list(leaf_inlines(doc.blocks))
-    keys = normalise([[pandoc.plain(inlines)] for _, inlines in leaves])
-    return [Unit(key, kind) for key, (kind, _) in zip(keys, leaves, strict=True)]
+    leaves = [Leaf(name, inlines, ()) for name, inlines in meta.items()]
+
+    def collect(leaf: Leaf) -> None:
+        leaves.append(leaf)
+
+    map_leaves(doc.blocks, collect)
+    keys = normalise([[pandoc.plain(leaf.inlines)] for leaf in leaves])
+    return [Unit(key, leaf.kind, leaf.notes) for key, leaf in zip(keys, leaves, strict=True)]
 
 
 def normalise(pieces: list[list[pandoc.Block]]) -> list[str]:
@@ -42,52 +69,181 @@ def normalise(pieces: list[list[pandoc.Block]]) -> list[str]:
     return pandoc.write_pieces(pieces, "markdown", ["--wrap=none"])
 
 
-def leaf_inlines(blocks: list[pandoc.Block]):
-    """(kind, inlines) of every translatable leaf block, in reading order."""
-    for block in blocks:
-        kind = LEAVES.get(block["t"])
-        if kind:
-            yield kind, inlines(block)
-        elif block["t"] in CONTAINERS:
-            yield from leaf_inlines(children(block))
-        elif block["t"] in LISTS:
-            for item in items(block):
-                yield from leaf_inlines(item)
+def map_leaves(blocks: list[pandoc.Block], visit: Visit) -> list[pandoc.Block]:
+    """A copy of `blocks` with each translatable leaf's inlines replaced as `visit` says."""
+    return Walker(visit).blocks(blocks, "paragraph")
 
 
-def translate_blocks(
-    blocks: list[pandoc.Block], replace: Callable[[list[pandoc.Inline]], list[pandoc.Inline] | None]
-) -> list[pandoc.Block]:
-    """A copy of `blocks` whose leaves' inlines are replaced; None keeps a leaf as it is."""
-    result = []
-    for block in blocks:
-        block = copy.deepcopy(block)
-        if block["t"] in LEAVES:
-            new = replace(inlines(block))
-            if new is not None:
-                set_inlines(block, new)
-        elif block["t"] in CONTAINERS:
-            block["c"][-1] = translate_blocks(children(block), replace)
-        elif block["t"] in LISTS:
-            block["c"][-1] = [translate_blocks(item, replace) for item in items(block)]
-        result.append(block)
-    return result
+class Walker:
+    """Walks blocks in reading order, skipping i18n:skip ranges and code."""
+
+    def __init__(self, visit: Visit) -> None:
+        self.visit = visit
+        self.notes: list[str] = []
+        self.skipping = False
+
+    def blocks(self, blocks: list[pandoc.Block], context: str) -> list[pandoc.Block]:
+        return [self.block(block, context) for block in blocks]
+
+    def block(self, block: pandoc.Block, context: str) -> pandoc.Block:
+        kind, content = block["t"], block.get("c")
+        if kind == "RawBlock":
+            self.directive(content)
+            return block
+        if self.skipping:
+            # Without blank lines around it, <!-- i18n:end --> is part of the skipped paragraph.
+            for inline in content if kind in ("Para", "Plain") else []:
+                if inline["t"] == "RawInline":
+                    self.directive(inline["c"])
+            return block
+        if kind in ("Para", "Plain"):
+            return {"t": kind, "c": self.leaf(leaf_kind(context, content), content)}
+        if kind == "Header":
+            level, attr, inlines = content
+            return {"t": kind, "c": [level, attr, self.leaf("heading", inlines)]}
+        if kind == "LineBlock":
+            return {"t": kind, "c": [self.leaf("line", line) for line in content]}
+        if kind == "BlockQuote":
+            return {"t": kind, "c": self.blocks(content, "block quote")}
+        if kind == "Div":
+            return {"t": kind, "c": [content[0], self.blocks(content[1], context)]}
+        if kind == "BulletList":
+            return {"t": kind, "c": [self.blocks(item, "list item") for item in content]}
+        if kind == "OrderedList":
+            return {"t": kind, "c": [content[0], [self.blocks(i, "list item") for i in content[1]]]}
+        if kind == "DefinitionList":
+            return {"t": kind, "c": [self.definition(term, d) for term, d in content]}
+        if kind == "Figure":
+            attr, (short, caption), body = content
+            body = self.blocks(body, "figure")
+            return {"t": kind, "c": [attr, [short, self.blocks(caption, "figure caption")], body]}
+        if kind == "Table":
+            return {"t": kind, "c": self.table(content)}
+        return block  # code, rules, raw blocks: not translated
+
+    def directive(self, raw: list[str]) -> None:
+        """Act on <!-- i18n:skip -->, <!-- i18n:end --> and <!-- i18n: note -->."""
+        text = directive(raw)
+        if text == SKIP:
+            self.skipping = True
+        elif text == END:
+            self.skipping = False
+        elif text and not self.skipping:
+            self.notes.append(text[len(NOTE) :].strip())
+
+    def definition(self, term: list, definitions: list) -> list:
+        return [self.leaf("term", term), [self.blocks(d, "definition") for d in definitions]]
+
+    def table(self, content: list) -> list:
+        attr, (short, caption), specs, head, bodies, foot = content
+        caption = self.blocks(caption, "table caption")
+        head = [head[0], self.rows(head[1])]
+        bodies = [[b[0], b[1], self.rows(b[2]), self.rows(b[3])] for b in bodies]
+        foot = [foot[0], self.rows(foot[1])]
+        return [attr, [short, caption], specs, head, bodies, foot]
+
+    def rows(self, rows: list) -> list:
+        return [[attr, [self.cell(cell) for cell in cells]] for attr, cells in rows]
+
+    def cell(self, cell: list) -> list:
+        attr, align, rowspan, colspan, blocks = cell
+        return [attr, align, rowspan, colspan, self.blocks(blocks, "table cell")]
+
+    def leaf(self, kind: str, inlines: list[pandoc.Inline]) -> list[pandoc.Inline]:
+        """Visit one leaf; its footnotes are walked as leaves of their own after it."""
+        # Directives written inside a paragraph (no blank line before it): a note is for this
+        # paragraph, a skip starts after it; neither is part of the msgid.
+        inline = [i["c"] for i in inlines if i["t"] == "RawInline" and directive(i["c"])]
+        for raw in inline:
+            if directive(raw) not in (SKIP, END):
+                self.directive(raw)
+        notes, self.notes = tuple(self.notes), []
+        host, footnotes = take_footnotes(inlines)
+        shown = [i for i in host if not (i["t"] == "RawInline" and i["c"] in inline)]
+        new = self.visit(Leaf(kind, shown, notes))
+        walked = [self.blocks(blocks, "footnote") for blocks in footnotes]
+        for raw in inline:
+            if directive(raw) in (SKIP, END):
+                self.directive(raw)
+        return put_footnotes(host if new is None else new, walked)
 
 
-def inlines(block: pandoc.Block) -> list[pandoc.Inline]:
-    return block["c"][2] if block["t"] == "Header" else block["c"]
+def directive(raw: list[str]) -> str | None:
+    """The text of an i18n comment ("i18n:skip", "i18n: a note" …) in raw HTML, else None."""
+    match = COMMENT.match(raw[1]) if raw[0] == "html" else None
+    return match[1] if match and match[1].startswith(NOTE) else None
 
 
-def set_inlines(block: pandoc.Block, new: list[pandoc.Inline]) -> None:
-    if block["t"] == "Header":
-        block["c"][2] = new
-    else:
-        block["c"] = new
+def leaf_kind(context: str, inlines: list[pandoc.Inline]) -> str:
+    """The kind a translator is told: an image alone is its alt text."""
+    if len(inlines) == 1 and inlines[0]["t"] == "Image":
+        return "image"
+    return context
 
 
-def children(block: pandoc.Block) -> list[pandoc.Block]:
-    return block["c"] if block["t"] == "BlockQuote" else block["c"][1]
+def take_footnotes(inlines: list[pandoc.Inline]) -> tuple[list[pandoc.Inline], list[list]]:
+    """The inlines with each Note replaced by a marker [^n], and the notes' blocks in order."""
+    found: list[list] = []
+
+    def replace(node: Any) -> Any:
+        if isinstance(node, list):
+            return [replace(child) for child in node]
+        if isinstance(node, dict) and node.get("t") == "Note":
+            found.append(node["c"])
+            return {"t": "RawInline", "c": ["markdown", f"[^{len(found)}]"]}
+        if isinstance(node, dict) and "c" in node:
+            return {**node, "c": replace(node["c"])}
+        return node
+
+    return replace(inlines), found
 
 
-def items(block: pandoc.Block) -> list[list[pandoc.Block]]:
-    return block["c"] if block["t"] == "BulletList" else block["c"][1]
+def put_footnotes(inlines: list[pandoc.Inline], notes: list[list]) -> list[pandoc.Inline]:
+    """The inlines with each marker [^n] (a raw marker, or text a translation kept) a Note again.
+
+    A note whose marker a translation dropped is added at the end, never lost.
+    """
+    placed: set[int] = set()
+
+    def note(number: int) -> pandoc.Inline | None:
+        if 1 <= number <= len(notes) and number not in placed:
+            placed.add(number)
+            return {"t": "Note", "c": notes[number - 1]}
+        return None
+
+    def replace(node: Any) -> Any:
+        if isinstance(node, list):
+            return [item for child in node for item in expand(child)]
+        if isinstance(node, dict) and "c" in node and node.get("t") not in ("Str", "RawInline"):
+            return {**node, "c": replace(node["c"])}
+        return node
+
+    def expand(node: Any) -> list:
+        if isinstance(node, dict) and node.get("t") == "RawInline" and node["c"][0] == "markdown":
+            marker = MARKER.fullmatch(node["c"][1])
+            found = note(int(marker[1])) if marker else None
+            return [found] if found else [node]
+        if isinstance(node, dict) and node.get("t") == "Str" and MARKER.search(node["c"]):
+            return split_markers(node["c"], note)
+        return [replace(node)]
+
+    result = replace(inlines) if notes else inlines
+    missing = [n for n in range(1, len(notes) + 1) if n not in placed]
+    return result + [{"t": "Note", "c": notes[n - 1]} for n in missing]
+
+
+def split_markers(text: str, note: Callable[[int], pandoc.Inline | None]) -> list[pandoc.Inline]:
+    """A Str like "和平[^1]。" as Str "和平", the Note, Str "。"."""
+    parts: list[pandoc.Inline] = []
+    position = 0
+    for match in MARKER.finditer(text):
+        found = note(int(match[1]))
+        if found is None:
+            continue
+        if match.start() > position:
+            parts.append({"t": "Str", "c": text[position : match.start()]})
+        parts.append(found)
+        position = match.end()
+    if position < len(text):
+        parts.append({"t": "Str", "c": text[position:]})
+    return parts
