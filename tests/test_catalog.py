@@ -8,10 +8,11 @@ import subprocess
 from pathlib import Path
 
 from conftest import DOC, run_folio
-from folio import pandoc, pofile
+from folio import catalog, pandoc, pofile
 from folio.catalog import Translations
 from folio.edition import parse_translations
 from folio.pofile import split_entries
+from folio.segments import Unit
 
 SENTENCE = (
     "China additionally takes seriously the legitimate security concerns of all other countries."
@@ -126,3 +127,48 @@ def test_a_line_break_between_han_characters_is_no_space(tmp_path: Path) -> None
     (inlines,) = parse_translations(translations, tmp_path, tmp_path, []).values()
     html = pandoc.write_pieces([[pandoc.plain(inlines)]], "html")[0]
     assert html == "全球安全倡议 is GSI"
+
+
+def entries(text: str) -> list[str]:
+    return [chunk for _, _, chunk in split_entries(text)[1]]
+
+
+def test_a_moved_paragraph_keeps_its_translation(project: Path) -> None:
+    source = project / "source" / f"{DOC}.md"
+    text = source.read_text(encoding="utf-8")
+    paragraph = next(p for p in text.split("\n\n") if p.startswith("These approaches"))
+    moved = text.replace(paragraph + "\n\n", "").replace(
+        "## Conclusion\n", f"{paragraph}\n\n## Conclusion\n"
+    )
+    source.write_text(moved, encoding="utf-8")
+    before = entries(po_path(project).read_text(encoding="utf-8"))
+    assert run_folio(project, "update").returncode == 0
+    after = entries(po_path(project).read_text(encoding="utf-8"))
+    assert sorted(after) == sorted(before) and after != before  # same entries, new order
+
+
+def test_identical_paragraphs_share_one_entry() -> None:
+    units = [Unit("Peace.", "paragraph"), Unit("War.", "paragraph"), Unit("Peace.", "list item")]
+    template = catalog.template("doc", units, "source/doc.md")
+    assert [m.id for m in template if m.id] == ["Peace.", "War."]
+    assert template["Peace."].auto_comments == ["paragraph", "list item"]
+
+
+def test_a_catalog_rewrapped_by_another_editor_loads_and_keeps_its_wrapping(project: Path) -> None:
+    po = po_path(project)
+    original = po.read_text(encoding="utf-8")
+    subprocess.run(["msgcat", "--width=40", str(po), "-o", str(po)], check=True)
+    rewrapped = po.read_text(encoding="utf-8")
+    assert len(rewrapped.splitlines()) > len(original.splitlines()) + 50
+    assert run_folio(project, "status").returncode == 0
+    source = project / "source" / f"{DOC}.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(SENTENCE, EDITED), "utf-8")
+
+    assert run_folio(project, "update").returncode == 0
+
+    after = entries(po.read_text(encoding="utf-8"))
+    changed = [entry for entry in after if entry not in entries(rewrapped)]
+    assert len(changed) == 1 and "#, fuzzy" in changed[0]
+    # The changed entry is written by folio: one line per string, Chinese never wrapped.
+    msgstr = [line for line in changed[0].splitlines() if line.startswith("msgstr ")]
+    assert msgstr and msgstr[0].startswith('msgstr "中国始终坚持') and msgstr[0].endswith('"')

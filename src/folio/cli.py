@@ -36,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True)
     commands.add_parser("extract", help="write translations/<doc>.pot from the sources")
     commands.add_parser("update", help="extract, then merge each template into each catalog")
+    commands.add_parser("check", help="check the translations (and the source) for mistakes")
     init_lang = commands.add_parser("init-lang", help="start a translation into a language")
     init_lang.add_argument("tag", help="a BCP 47 language tag: fr, ar, pt-BR, zh-Hans …")
     status = commands.add_parser("status", help="how much of each catalog is translated")
@@ -73,6 +74,14 @@ def main(argv: list[str] | None = None) -> int:
             report_files(console, workflow.extract(project), "template")
         elif args.command == "update":
             report_files(console, workflow.update(project), "catalog")
+        elif args.command == "check":
+            findings = workflow.check(project)
+            for finding in findings:
+                print(finding)
+            if findings:
+                print(f"{len(findings)} finding(s).", file=sys.stderr)
+                return 1
+            console.print("No findings.")
         elif args.command == "init-lang":
             report_files(console, workflow.init_language(project, args.tag), "file")
         elif args.command == "status":

@@ -16,7 +16,7 @@ from folio import pandoc
 from folio.document import TRANSLATABLE_META, Document
 
 # Source comments that steer segmentation.
-SKIP, END, NOTE = "i18n:skip", "i18n:end", "i18n:"
+SKIP, END, NOQA, NOTE = "i18n:skip", "i18n:end", "i18n:noqa", "i18n:"
 COMMENT = re.compile(r"^\s*<!--\s*(.*?)\s*-->\s*$", re.S)
 # A footnote inside a unit is a marker there ([^1], [^2] … counted within the unit, so that a
 # note added elsewhere changes no key) and its paragraphs are units of their own.
@@ -30,6 +30,7 @@ class Unit:
     key: str
     kind: str
     notes: tuple[str, ...] = ()  # for the translator, from <!-- i18n: … --> comments
+    noqa: tuple[str, ...] = ()  # source checks not to run here: <!-- i18n:noqa check … -->
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Leaf:
     kind: str
     inlines: list[pandoc.Inline]
     notes: tuple[str, ...]
+    noqa: tuple[str, ...] = ()
 
 
 # Returns the leaf's new inlines, or None to keep them.
@@ -61,7 +63,9 @@ def segment(doc: Document, meta: dict[str, list[pandoc.Inline]]) -> list[Unit]:
 
     map_leaves(doc.blocks, collect)
     keys = normalise([[pandoc.plain(leaf.inlines)] for leaf in leaves])
-    return [Unit(key, leaf.kind, leaf.notes) for key, leaf in zip(keys, leaves, strict=True)]
+    return [
+        Unit(key, leaf.kind, leaf.notes, leaf.noqa) for key, leaf in zip(keys, leaves, strict=True)
+    ]
 
 
 def normalise(pieces: list[list[pandoc.Block]]) -> list[str]:
@@ -80,6 +84,7 @@ class Walker:
     def __init__(self, visit: Visit) -> None:
         self.visit = visit
         self.notes: list[str] = []
+        self.noqa: list[str] = []
         self.skipping = False
 
     def blocks(self, blocks: list[pandoc.Block], context: str) -> list[pandoc.Block]:
@@ -128,6 +133,8 @@ class Walker:
             self.skipping = True
         elif text == END:
             self.skipping = False
+        elif text and text.startswith(NOQA) and not self.skipping:
+            self.noqa += text[len(NOQA) :].split()
         elif text and not self.skipping:
             self.notes.append(text[len(NOTE) :].strip())
 
@@ -158,9 +165,10 @@ class Walker:
             if directive(raw) not in (SKIP, END):
                 self.directive(raw)
         notes, self.notes = tuple(self.notes), []
+        noqa, self.noqa = tuple(self.noqa), []
         host, footnotes = take_footnotes(inlines)
         shown = [i for i in host if not (i["t"] == "RawInline" and i["c"] in inline)]
-        new = self.visit(Leaf(kind, shown, notes))
+        new = self.visit(Leaf(kind, shown, notes, noqa))
         walked = [self.blocks(blocks, "footnote") for blocks in footnotes]
         for raw in inline:
             if directive(raw) in (SKIP, END):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from folio import catalog, pandoc
+from folio import catalog, pandoc, qa
 from folio.config import Project, add_language, check_language_tag, find_project
 from folio.document import Document, read_document
 from folio.segments import Unit, meta_inlines, segment
@@ -77,6 +77,18 @@ def init_language(project: Project, tag: str) -> list[Path]:
         if not po.exists() and catalog.update(project.pot_path(doc), po, tag):
             written.append(po)
     return written
+
+
+def check(project: Project) -> list[qa.Finding]:
+    """Every QA finding: the sources, then each language's catalog."""
+    findings = []
+    for doc in project.documents():
+        source = read_source(project, doc)
+        findings += qa.check_source(source.units, source.document.path)
+        for lang in project.settings.languages:
+            path = project.po_path(doc, lang)
+            findings += qa.check_catalog(catalog.load(path, lang), path, lang)
+    return findings
 
 
 def status(project: Project) -> list[LanguageStatus]:

@@ -1,0 +1,94 @@
+"""folio check: each check with a failing and a passing example, noqa, and the command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+
+from conftest import DOC, run_folio
+from folio import qa
+from folio.segments import Unit
+
+CASES = [
+    # (check, msgid, failing msgstr, passing msgstr)
+    (
+        "link-targets",
+        "See [the UN](https://un.org) and [FAO](https://fao.org).",
+        "见[联合国](https://un.org)。",
+        "见[粮农组织](https://fao.org)和[联合国](https://un.org)。",
+    ),
+    ("images", "![Hall](hall.png)", "![大厅](room.png)", "![大厅](hall.png)"),
+    (
+        "inline-code",
+        "Run `folio build` now.",
+        "现在运行 `folio make`。",
+        "现在运行 `folio build`。",
+    ),
+    ("footnotes", "Peace[^1] and security[^2].", "和平[^1]与安全。", "和平[^1]与安全[^2]。"),
+    ("numbers", "In 2022, over 50,000 people.", "2021年，逾五万人。", "2022年，逾50000人。"),
+    ("halfwidth-punctuation", "Peace, security.", "和平,安全。", "和平，安全。"),
+    ("ellipsis", "And so on...", "等等...", "等等……"),
+    ("dash", "A dash -- here.", "一个破折号—这里。", "一个破折号——这里。"),
+    ("quotes", 'The "wave".', '"和解潮"。', "“和解潮”。"),
+    ("line-break", "One line.", "一行\n两行。", "一行两行。"),
+]
+
+
+def findings_for(msgid: str, msgstr: str, lang: str = "zh-Hans", flags=()) -> list[qa.Finding]:
+    catalog = Catalog(locale="zh_Hans")
+    catalog.add(msgid, msgstr, flags=flags)
+    return qa.check_catalog(catalog, Path("x.po"), lang)
+
+
+@pytest.mark.parametrize(("check", "msgid", "bad", "good"), CASES, ids=[c[0] for c in CASES])
+def test_each_check_finds_the_fault_and_passes_the_fix(check, msgid, bad, good) -> None:
+    assert check in {f.check for f in findings_for(msgid, bad)}
+    assert findings_for(msgid, good) == []
+
+
+def test_a_noqa_flag_silences_that_check_only() -> None:
+    msgid, msgstr = "In 2022, over 50,000 people...", "2022年，逾五万人..."
+    assert {f.check for f in findings_for(msgid, msgstr)} == {"numbers", "ellipsis"}
+    silenced = findings_for(msgid, msgstr, flags=["folio-noqa-numbers"])
+    assert {f.check for f in silenced} == {"ellipsis"}
+
+
+def test_traditional_chinese_wants_corner_brackets() -> None:
+    assert findings_for('The "wave".', "「和解潮」。", lang="zh-Hant") == []
+    assert {f.check for f in findings_for('The "wave".', "“和解潮”。", lang="zh-Hant")} == {
+        "quotes"
+    }
+
+
+def test_links_may_change_order_and_fuzzy_entries_are_not_checked() -> None:
+    msgid = "[A](https://a.org) then [B](https://b.org)."
+    assert findings_for(msgid, "先[乙](https://b.org)后[甲](https://a.org)。") == []
+    assert findings_for(msgid, "乱七八糟,", flags=["fuzzy"]) == []
+
+
+def test_unbalanced_quotes_in_the_source(tmp_path: Path) -> None:
+    source = tmp_path / "doc.md"
+    source.write_text('---\n---\n\nThe pursuit of a "shared future.\n', encoding="utf-8")
+    units = [Unit('The pursuit of a "shared future.', "paragraph")]
+    (finding,) = qa.check_source(units, source)
+    assert (finding.line, finding.check) == (4, "unbalanced-quotes")
+    assert qa.check_source([Unit('A "closed" quote.', "paragraph")], source) == []
+    silenced = [Unit('The pursuit of a "shared future.', "paragraph", noqa=("unbalanced-quotes",))]
+    assert qa.check_source(silenced, source) == []
+
+
+def test_folio_check_passes_the_seed_and_gates_on_a_finding(project: Path) -> None:
+    result = run_folio(project, "check")
+    assert (result.returncode, result.stdout.strip()) == (0, "No findings.")
+    po = project / "translations" / "zh-Hans" / f"{DOC}.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgstr "共同安全"', 'msgstr "共同,安全"'), encoding="utf-8")
+    line = text.splitlines().index('msgstr "共同安全"')  # the msgid is the line before
+    result = run_folio(project, "check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"translations/zh-Hans/{DOC}.po:{line}: halfwidth-punctuation: "
+        "',' next to Han characters (use '，')"
+    ]
