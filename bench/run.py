@@ -38,6 +38,12 @@ NOOP_TARGET_S = 0.5
 MEMORY_TARGET_MIB = 1024
 # The editions a zh-Hans catalog feeds: only their outputs may be rebuilt when it changes.
 ZH_EDITIONS = {"zh-Hans", "en+zh-Hans"}
+# (f): a catalog of this many units, and folio's extract + update against pybabel update.
+UPDATE_UNITS = 5000
+UPDATE_RATIO = 1.5
+# Babel's fuzzy matching costs (edits × units) full comparisons: a few edits keep the baseline
+# itself to a couple of minutes.
+UPDATE_EDITS = 5
 # (edition, its primary language) as folio names them.
 EDITIONS = [("en", "en"), ("zh-Hans", "zh-Hans"), ("en+zh-Hans", "en")]
 CJK_FONT = "Noto Serif CJK SC"
@@ -459,6 +465,46 @@ def xelatex_book(row: Measurement, tools: Tools, folder: Path) -> None:
     row.note = f"pandoc → xelatex, {row.details['pages']} pages"
 
 
+def catalog_update(row: Measurement, tools: Tools, folder: Path, settings: Settings) -> None:
+    """(f) extract + update of a document of about UPDATE_UNITS units after one-word edits,
+    beside Babel's own `pybabel update` merging the same template into the same catalog."""
+    pairs = UPDATE_UNITS if not settings.quick else UPDATE_UNITS // 10
+    project = folder / "catalog"
+    progress.print(f"  {row.name}: generating {pairs} paragraphs")
+    generate.generate(project, pairs - pairs // 40)
+    source = project / "source" / f"{generate.DOC}.md"
+    paragraphs = source.read_text(encoding="utf-8").split("\n\n")
+    prose = [i for i, p in enumerate(paragraphs) if p and p[0].isalpha()]
+    edited = prose[:: max(1, len(prose) // UPDATE_EDITS)][:UPDATE_EDITS]
+    for index in edited:
+        paragraphs[index] = paragraphs[index].replace(" the ", " a ", 1)
+    source.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    po = project / "translations" / "zh-Hans" / f"{generate.DOC}.po"
+    babel_po = folder / "babel.po"
+    shutil.copy(po, babel_po)
+    progress.print(f"  {row.name}: folio extract + update")
+    ours = measure_sequence(
+        [
+            [*tools.folio, "-C", str(project), "extract"],
+            [*tools.folio, "-C", str(project), "update"],
+        ],
+        project,
+    )
+    pybabel = str(Path(sys.executable).parent / "pybabel")
+    pot = project / "translations" / f"{generate.DOC}.pot"
+    progress.print(f"  {row.name}: pybabel update")
+    theirs = measure([pybabel, "update", "-i", str(pot), "-o", str(babel_po), "-l", "zh_Hans"])
+    row.folio_s, row.folio_runs, row.peak_mib = ours.seconds, [ours.seconds], ours.peak_mib
+    row.baseline_s, row.baseline_runs = theirs.seconds, [theirs.seconds]
+    units = (
+        sum(1 for line in pot.read_text(encoding="utf-8").splitlines() if line.startswith("msgid "))
+        - 1
+    )
+    row.details.update(units=units, edited=len(edited), steps=list(ours.steps))
+    row.passed = row.ratio is not None and row.ratio <= UPDATE_RATIO
+    row.note = f"ratio {verdict(row.passed)} · {units} units, {len(edited)} edited · pybabel update"
+
+
 def compare(row: Measurement, baseline: Measurement, memory: bool = False) -> None:
     """Fill a folio line's baseline, ratio and verdict from its plain-route line."""
     row.baseline_s = baseline.baseline_s
@@ -497,6 +543,9 @@ def run_all(tools: Tools, settings: Settings, work: Path) -> list[Measurement]:
     plain = Measurement("e1. plain route: seed, 9 outputs")
     book_plain = Measurement(f"e2. plain route: {pairs} PDF")
     reference = Measurement(f"e3. reference: {pairs} PDF via xelatex")
+    update = Measurement(
+        f"f. extract + update, {UPDATE_UNITS:,} units", target=f"ratio ≤ {UPDATE_RATIO}"
+    )
 
     progress.print("seed article")
     seed = copy_seed(work / "seed")
@@ -521,7 +570,8 @@ def run_all(tools: Tools, settings: Settings, work: Path) -> list[Measurement]:
             f" (plain {plain_pages})" if plain_pages else ""
         )
     attempt(reference, lambda: xelatex_book(reference, tools, folder))
-    return [cold, no_change, one, pdf, plain, book_plain, reference]
+    attempt(update, lambda: catalog_update(update, tools, work, settings))
+    return [cold, no_change, one, pdf, plain, book_plain, reference, update]
 
 
 def seconds(value: float | None) -> str:

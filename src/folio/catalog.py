@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import os
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -121,7 +123,12 @@ def update(pot_path: Path, po_path: Path, lang: str) -> bool:
     before = originals(old)
     previous = {m.id: m.previous_id for m in catalog if m.id and m.previous_id}
     revive_obsolete(catalog, pot)
-    catalog.update(pot, update_header_comment=False, update_creation_date=False)
+    # Babel's own fuzzy matching compares every new entry with every old one, character by
+    # character (minutes for a few thousand units): folio matches after the merge instead.
+    catalog.update(
+        pot, no_fuzzy_matching=True, update_header_comment=False, update_creation_date=False
+    )
+    match_fuzzy(catalog)
     for message in catalog:
         # Babel drops `#|` from an entry that stays fuzzy while its msgid does not change.
         if message.id in previous and "fuzzy" in message.flags and not message.previous_id:
@@ -131,6 +138,36 @@ def update(pot_path: Path, po_path: Path, lang: str) -> bool:
         return False
     write_atomic(po_path, text.encode("utf-8"))
     return True
+
+
+# Babel's criterion: difflib's similarity of the two msgids, at least 0.6.
+CUTOFF = 0.6
+SHORTLIST = 5
+
+
+def match_fuzzy(catalog: Catalog) -> None:
+    """Give each new, untranslated entry the translation of the most similar obsolete one,
+    marked fuzzy with its previous msgid. Only the few obsolete entries sharing the most
+    words are compared in full, so this stays fast for thousands of units."""
+    candidates = {m.id: m for m in catalog.obsolete.values() if m.string}
+    words = {msgid: set(msgid.split()) for msgid in candidates}
+    for message in catalog:
+        if not message.id or message.string or not candidates:
+            continue
+        mine = set(message.id.split())
+        shortlist = heapq.nlargest(
+            SHORTLIST,
+            candidates,
+            key=lambda old: len(mine & words[old]) / len(mine | words[old] or {0}),
+        )
+        scored = [(SequenceMatcher(None, message.id, old).ratio(), old) for old in shortlist]
+        ratio, best = max(scored, default=(0.0, ""))
+        if ratio >= CUTOFF:
+            old = candidates.pop(best)
+            del catalog.obsolete[best]
+            message.string = old.string
+            message.flags |= {"fuzzy"}
+            message.previous_id = [best]
 
 
 def revive_obsolete(catalog: Catalog, pot: Catalog) -> None:
