@@ -116,3 +116,14 @@ def test_footnotes_reach_the_web_page(torture) -> None:
     assert 'href="#fn1"' in parts.body and 'id="fn1"' in parts.body
     assert "A footnote with two paragraphs." in parts.body
     assert "Inline <em>note</em> text." in parts.body
+
+
+def test_the_abstract_is_shown_in_every_language(torture) -> None:
+    from folio.render.compose import html_parts
+
+    project, source = torture
+    abstract = next(u.key for u in source.units if u.kind == "abstract")
+    translation = Translations(project.root / "x.po", {abstract: "一段*摘要*。"}, {})
+    parts = html_parts(align(source, ("en", "zh-Hans"), {"zh-Hans": translation}, project.root))
+    assert parts.field("abstract", "en") == "A short <em>abstract</em> for the catalog."
+    assert parts.field("abstract", "zh-Hans") == "一段<em>摘要</em>。"

@@ -10,7 +10,14 @@ from folio.ui import direction
 
 QUOTES = {"DoubleQuote": "\u201c\u201d", "SingleQuote": "\u2018\u2019"}
 # Front-matter fields shown on title pages, in order.
-META_FIELDS = ("title", "subtitle", "author.name", "author.role", "author.affiliation")
+META_FIELDS = (
+    "title",
+    "subtitle",
+    "author.name",
+    "author.role",
+    "author.affiliation",
+    "abstract",
+)
 
 
 def lang_attrs(lang: str, xml: bool) -> dict[str, str]:
