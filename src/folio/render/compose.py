@@ -5,19 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from folio import pandoc
+from folio.document import TRANSLATABLE_META
 from folio.edition import Edition, Row, Text
 from folio.ui import direction
 
 QUOTES = {"DoubleQuote": "\u201c\u201d", "SingleQuote": "\u2018\u2019"}
-# Front-matter fields shown on title pages, in order.
-META_FIELDS = (
-    "title",
-    "subtitle",
-    "author.name",
-    "author.role",
-    "author.affiliation",
-    "abstract",
-)
 
 
 def lang_attrs(lang: str, xml: bool) -> dict[str, str]:
@@ -88,7 +80,7 @@ class HtmlParts:
 
 def html_parts(edition: Edition) -> HtmlParts:
     """Front matter and body as HTML, in one pandoc call."""
-    keys = [(name, lang) for lang in edition.languages for name in META_FIELDS]
+    keys = [(name, lang) for lang in edition.languages for name in TRANSLATABLE_META]
     keys = [key for key in keys if edition.meta_text(*key)]
     pieces = [[pandoc.plain(edition.meta_text(*key))] for key in keys]
     html = pandoc.write_pieces([*pieces, body(edition)], "html5", ["--wrap=none"])

@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from folio import fonts, pandoc
+from folio.document import TRANSLATABLE_META
 from folio.render import compose
 from folio.render.page import PageContext, plain_text
 from folio.render.templating import render_template
@@ -62,7 +63,7 @@ def title_page(context: PageContext) -> list[pandoc.Block]:
             title_inlines.append({"t": "LineBreak"})
         attrs = compose.lang_attrs(lang, xml=True)
         title_inlines.append(pandoc.span(edition.meta_text("title", lang), **attrs))
-        lines = [edition.meta_text(name, lang) for name in compose.META_FIELDS[1:]]
+        lines = [edition.meta_text(name, lang) for name in TRANSLATABLE_META[1:]]
         lines.append(
             text_inlines(
                 context.labels[lang](
