@@ -325,19 +325,18 @@ class _ListHandler(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-class captured_warnings:  # noqa: N801 - used as a context manager
-    """Collect the warnings WeasyPrint logs while rendering."""
-
-    def __enter__(self) -> list[str]:
-        self.handler = _ListHandler()
-        self.logger = logging.getLogger("weasyprint")
-        self.logger.addHandler(self.handler)
-        self.propagate, self.logger.propagate = self.logger.propagate, False
-        return self.handler.messages
-
-    def __exit__(self, *exc: object) -> None:
-        self.logger.removeHandler(self.handler)
-        self.logger.propagate = self.propagate
+@contextlib.contextmanager
+def captured_warnings() -> Iterator[list[str]]:
+    """Collect the warnings WeasyPrint logs while rendering, instead of printing them."""
+    handler = _ListHandler()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def edition_links(project: Project, current: tuple[str, ...]):

@@ -47,7 +47,7 @@ class Edition:
 
     @property
     def name(self) -> str:
-        return "+".join(self.languages)
+        return edition_name(self.languages)
 
     @property
     def primary(self) -> str:
