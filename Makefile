@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 DEBIAN_PACKAGES := fonts-noto-cjk fonts-noto-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 \
 	libharfbuzz-subset0 default-jre-headless gettext
 
-.PHONY: all setup system build pdf epub html test lint bench clean
+.PHONY: all setup system build pdf epub html booklet test lint bench clean
 all: build
 
 setup: system $(VENV)/.installed
@@ -36,7 +36,7 @@ $(VENV)/.installed: pyproject.toml
 build: setup
 	$(BIN)/folio build
 
-pdf epub html: setup
+pdf epub html booklet: setup
 	$(BIN)/folio build --format $@
 
 test: setup

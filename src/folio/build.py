@@ -102,12 +102,16 @@ def output_path(doc: str, languages: tuple[str, ...], fmt: str) -> str:
     name = edition_name(languages)
     if fmt == "html":
         return f"build/site/{doc}/{name}.html"
+    if fmt == "booklet":
+        return f"build/{doc}/{doc}.{name}.booklet.pdf"
     return f"build/{doc}/{doc}.{name}.{fmt}"
 
 
 def plan(project: Project, formats: list[str] | None, only: list[str] | None) -> list[Target]:
     """Every output the command asks for, with its key."""
-    formats = formats or list(project.settings.formats)
+    formats = list(formats or project.settings.formats)
+    if "booklet" in formats and "pdf" not in formats:
+        formats.insert(formats.index("booklet"), "pdf")  # a booklet is imposed from the PDF
     chosen = [e for e in editions(project) if not only or edition_name(e) in only]
     return [
         Target(
@@ -161,8 +165,11 @@ def build(
         if todo:
             needs_weasyprint = any(t.format in ("pdf", "epub") for t in todo)
             with worker_pool(jobs or os.cpu_count() or 1, len(todo), needs_weasyprint) as workers:
-                prepared = prepare(project, todo, result, sources)
+                renderable = [t for t in todo if t.format != "booklet"]
+                prepared = prepare(project, renderable, result, sources)
                 result.rebuilt = run(prepared, workers, report)
+            booklets = [t for t in todo if t.format == "booklet"]
+            result.rebuilt += impose_booklets(project, booklets, result.rebuilt, previous)
             for rendered in result.rebuilt:
                 write_atomic(project.root / rendered.target.path, rendered.data)
         fresh = {r.target.path: output_of(r) for r in result.rebuilt}
@@ -216,6 +223,27 @@ def prepare(
                 if (t.document, t.languages) == (doc, languages)
             ]
     return jobs
+
+
+def impose_booklets(
+    project: Project, booklets: list[Target], rendered: list[Rendered], previous: dict[str, dict]
+) -> list[Rendered]:
+    """Each booklet from its edition's PDF: the one just rendered, or the current file."""
+    from folio.render.booklet import impose
+
+    pdfs = {
+        (r.target.document, r.target.languages): r for r in rendered if r.target.format == "pdf"
+    }
+    done = []
+    for target in booklets:
+        started = time.perf_counter()
+        pdf = pdfs.get((target.document, target.languages))
+        path = output_path(target.document, target.languages, "pdf")
+        data = pdf.data if pdf else (project.root / path).read_bytes()
+        fallbacks = pdf.fallbacks if pdf else previous[path].get("fallbacks", 0)
+        booklet, sides = impose(data, project.settings.booklet_creep_mm)
+        done.append(Rendered(target, booklet, sides, time.perf_counter() - started, [], fallbacks))
+    return done
 
 
 def load_translations(project: Project, doc: str) -> dict[str, catalog.Translations]:

@@ -12,7 +12,9 @@ from babel import Locale, UnknownLocaleError
 from folio.errors import FolioError, line_of
 from folio.files import write_atomic
 
-FORMATS = ("pdf", "epub", "html")
+FORMATS = ("pdf", "epub", "html", "booklet")
+# What `folio build` makes unless told: the booklet is for the printer, on request.
+DEFAULT_FORMATS = ("pdf", "epub", "html")
 LAYOUTS = ("interleaved",)
 
 
@@ -22,13 +24,15 @@ class Settings:
 
     source_language: str = "en"
     languages: tuple[str, ...] = ()
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     layout: str = "interleaved"
     paper: str = "A5"
     locales: dict[str, str] = field(default_factory=dict)
     brand: str = "templates/brand.yaml"
     # Below this percentage of units translated, a language fails the build (None: no minimum).
     min_coverage: float | None = None
+    # How far each inner sheet of the booklet moves toward the spine (saddle-stitch creep).
+    booklet_creep_mm: float = 0.0
 
 
 KNOWN_KEYS = {name.replace("_", "-") for name in Settings.__dataclass_fields__}
@@ -106,13 +110,20 @@ def load_settings(pyproject: Path) -> Settings:
     settings = Settings(
         source_language=table.get("source-language", "en"),
         languages=tuple(table.get("languages", ())),
-        formats=tuple(table.get("formats", FORMATS)),
+        formats=tuple(table.get("formats", DEFAULT_FORMATS)),
         layout=table.get("layout", "interleaved"),
         paper=table.get("paper", "A5"),
         locales=dict(table.get("locales", {})),
         brand=table.get("brand", "templates/brand.yaml"),
         min_coverage=table.get("min-coverage"),
+        booklet_creep_mm=float(table.get("booklet-creep-mm", 0.0)),
     )
+    if not 0 <= settings.booklet_creep_mm <= 2:
+        raise FolioError(
+            "booklet-creep-mm must be from 0 to 2 (millimetres per sheet)",
+            pyproject,
+            line_of(pyproject, "booklet-creep-mm"),
+        )
     if settings.min_coverage is not None and not 0 <= settings.min_coverage <= 100:
         raise FolioError(
             "min-coverage must be a percentage from 0 to 100",

@@ -18,6 +18,7 @@ TEMPLATES = {
     "pdf": ("print.html.j2", "print.css", "cover.html.j2", "cover.css", "fonts.css.j2"),
     "epub": ("epub.css.j2", "cover.html.j2", "cover.css", "cover-image.html.j2", "fonts.css.j2"),
 }
+TEMPLATES["booklet"] = TEMPLATES["pdf"]  # imposed from the PDF
 
 
 @functools.cache
