@@ -87,3 +87,29 @@ def test_pdf_text_has_no_replacement_characters(built: Built) -> None:
         text = text_of(built.output(edition, "pdf"))
         assert "\ufffd" not in text
         assert not [c for c in text if unicodedata.category(c) == "Co"]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_contents_give_the_pages_headings_land_on(built: Built, edition: str) -> None:
+    with pdfplumber.open(built.output(edition, "pdf")) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    contents = next(i for i, text in enumerate(pages) if "Contents" in text or "目录" in text)
+    entries = re.findall(r"^(.+?)\n?[.\s]*\.{5,}\s*(\d+)$", pages[contents], re.M)
+    headings = ["Goals and Vision", "Shared Security", "China’s mediation diplomacy", "Conclusion"]
+    if edition == "zh-Hans":
+        headings = ["目标与愿景", "共同安全", "中国的斡旋外交", "结语"]
+    assert len(entries) == 4, pages[contents]
+    for (_, number), heading in zip(entries, headings, strict=True):
+        assert heading in pages[int(number) - 1], (heading, number)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_one_bookmark_per_heading_and_metadata(built: Built, edition: str) -> None:
+    reader = PdfReader(built.output(edition, "pdf"))
+    outline = [item.title for item in reader.outline]
+    assert len(outline) == 4
+    assert outline[-1] in ("Conclusion", "结语", "Conclusion 结语")
+    title = {"en": "China’s Vision for Shared Global Security", "zh-Hans": "中国的全球共同安全愿景"}
+    assert reader.metadata.title == title[edition.split("+")[0]]
+    assert reader.trailer["/Root"]["/Lang"] == edition.split("+")[0]
+    assert float(reader.pages[0].mediabox.width) == pytest.approx(148 * 72 / 25.4, abs=0.5)

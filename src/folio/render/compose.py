@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from folio import pandoc
 from folio.document import TRANSLATABLE_META
@@ -68,23 +68,56 @@ def bilingual_heading(row: Row, xml: bool) -> pandoc.Block:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """A heading of the text, for contents: its anchor, level, and text as HTML."""
+
+    ident: str
+    level: int
+    html: str
+
+
+@dataclass(frozen=True)
 class HtmlParts:
-    """An edition as HTML fragments: front-matter fields per language, and the body."""
+    """An edition as HTML fragments: front-matter fields per language, headings, and the body."""
 
     meta: dict[tuple[str, str], str]
     body: str
+    headings: list[Heading] = field(default_factory=list)
 
     def field(self, name: str, lang: str) -> str:
         return self.meta.get((name, lang), "")
 
 
 def html_parts(edition: Edition) -> HtmlParts:
-    """Front matter and body as HTML, in one pandoc call."""
+    """Front matter, headings and body as HTML, in one pandoc call."""
     keys = [(name, lang) for lang in edition.languages for name in TRANSLATABLE_META]
     keys = [key for key in keys if edition.meta_text(*key)]
+    blocks = body(edition)
+    heads = [b["c"] for b in blocks if b["t"] == "Header" and b["c"][1][0]]
     pieces = [[pandoc.plain(edition.meta_text(*key))] for key in keys]
-    html = pandoc.write_pieces([*pieces, body(edition)], "html5", ["--wrap=none"])
-    return HtmlParts(dict(zip(keys, html[:-1], strict=True)), html[-1])
+    pieces += [[pandoc.plain(entry_inlines(inlines))] for _, _, inlines in heads]
+    html = pandoc.write_pieces([*pieces, blocks], "html5", ["--wrap=none"])
+    meta, entries = html[: len(keys)], html[len(keys) : -1]
+    headings = [
+        Heading(attr[0], level, text) for (level, attr, _), text in zip(heads, entries, strict=True)
+    ]
+    return HtmlParts(dict(zip(keys, meta, strict=True)), html[-1], headings)
+
+
+def entry_inlines(inlines: list[pandoc.Inline]) -> list[pandoc.Inline]:
+    """A heading's inlines for a contents entry, itself a link: no notes, links unwrapped."""
+    entry: list[pandoc.Inline] = []
+    for inline in inlines:
+        if inline["t"] == "Note":
+            continue
+        if inline["t"] == "Link":
+            entry += entry_inlines(inline["c"][1])
+        elif inline["t"] in ("Span", "Emph", "Strong"):
+            content = inline["c"][-1]
+            entry.append({**inline, "c": [*inline["c"][:-1], entry_inlines(content)]})
+        else:
+            entry.append(inline)
+    return entry
 
 
 def characters_by_language(blocks: list[pandoc.Block], lang: str) -> dict[str, set[str]]:
