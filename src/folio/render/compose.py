@@ -112,9 +112,10 @@ def entry_inlines(inlines: list[pandoc.Inline]) -> list[pandoc.Inline]:
             continue
         if inline["t"] == "Link":
             entry += entry_inlines(inline["c"][1])
-        elif inline["t"] in ("Span", "Emph", "Strong"):
-            content = inline["c"][-1]
-            entry.append({**inline, "c": [*inline["c"][:-1], entry_inlines(content)]})
+        elif inline["t"] == "Span":
+            entry.append({"t": "Span", "c": [inline["c"][0], entry_inlines(inline["c"][1])]})
+        elif inline["t"] in ("Emph", "Strong", "Strikeout", "SmallCaps", "Underline"):
+            entry.append({"t": inline["t"], "c": entry_inlines(inline["c"])})
         else:
             entry.append(inline)
     return entry
