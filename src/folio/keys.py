@@ -33,6 +33,17 @@ def tool_versions() -> str:
 
 
 @functools.cache
+def folio_digest() -> str:
+    """A digest of folio's own files: a changed folio (an editable install too) rebuilds all,
+    not only a new version number."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes ('missing' if there is none)."""
     try:
@@ -51,7 +62,8 @@ def output_key(project: Project, doc: str, languages: tuple[str, ...], fmt: str)
     files += [templates / name for name in TEMPLATES[fmt]]
     files += [project.root / project.settings.brand, *sorted((templates / "ui").glob("*.po"))]
     files += sorted((templates).glob("*.svg"))
-    parts = [__version__, tool_versions(), repr(project.settings), doc, "+".join(languages), fmt]
+    parts = [__version__, folio_digest(), tool_versions(), repr(project.settings), doc]
+    parts += ["+".join(languages), fmt]
     parts += [f"{path.relative_to(project.root)}:{file_digest(path)}" for path in files]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 

@@ -1,0 +1,88 @@
+"""Chinese typography in the print edition (clreq basic level), read back from the PDFs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from conftest import ROOT, Built, run_folio
+from folio import pofile
+
+CLOSING = "、。，；：？！」』）》〉】”’"
+OPENING = "「『（《〈【“‘"
+HAN_SPACE_HAN = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
+DENSE = (Path(__file__).parent / "fixtures" / "punctuation" / "dense.txt").read_text().strip()
+
+
+def lines_of(path: Path) -> list[str]:
+    with pdfplumber.open(path) as pdf:
+        return [
+            line.strip()
+            for page in pdf.pages
+            for line in (page.extract_text() or "").splitlines()
+            if line.strip()
+        ]
+
+
+def faults(lines: list[str]) -> list[str]:
+    """Lines that start with a closing mark, end with an opening one, or space two Han."""
+    return [
+        line
+        for line in lines
+        if line[0] in CLOSING or line[-1] in OPENING or HAN_SPACE_HAN.search(line)
+    ]
+
+
+@pytest.fixture(scope="module")
+def dense_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twelve punctuation-dense paragraphs, each shifted by one more character."""
+    root = tmp_path_factory.mktemp("dense")
+    (root / "source").mkdir()
+    paragraphs = "\n\n".join(f"Paragraph {i} of the test." for i in range(12))
+    (root / "source" / "dense.md").write_text(
+        f"---\ntitle: Punctuation\nauthor: Test\ndate: 2024-01-01\nlang: en\n---\n\n{paragraphs}\n"
+    )
+    shutil.copytree(ROOT / "templates", root / "templates")
+    (root / "pyproject.toml").write_text('[tool.folio]\nlanguages = ["zh-Hans"]\n')
+    assert run_folio(root, "update").returncode == 0
+    po = root / "translations" / "zh-Hans" / "dense.po"
+    read = pofile.read(po, "zh-Hans")
+    for message in read.catalog:
+        if message.id.startswith("Paragraph"):
+            message.string = "和" * int(message.id.split()[1]) + DENSE
+        elif message.id:
+            message.string = {"Punctuation": "标点", "Test": "测试"}[message.id]
+    po.write_text(pofile.render(read.catalog), encoding="utf-8")
+    result = run_folio(root, "build", "--format", "pdf", "--edition", "zh-Hans")
+    assert result.returncode == 0, result.stderr
+    return root / "build" / "dense" / "dense.zh-Hans.pdf"
+
+
+def test_no_line_breaks_the_punctuation_rules_in_a_dense_text(dense_pdf: Path) -> None:
+    lines = lines_of(dense_pdf)
+    assert len(lines) > 80
+    assert sum(line.count("“") for line in lines) > 100
+    assert faults(lines) == []
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "en+zh-Hans"])
+def test_no_line_breaks_the_punctuation_rules_in_the_seed(built: Built, edition: str) -> None:
+    lines = lines_of(built.output(edition, "pdf"))
+    assert faults(lines) == []
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "en+zh-Hans"])
+def test_chinese_line_height_is_between_1_5_and_2(built: Built, edition: str) -> None:
+    with pdfplumber.open(built.output(edition, "pdf")) as pdf:
+        chars = [c for c in pdf.pages[5].chars if re.match(r"[\u4e00-\u9fff]", c["text"])]
+    size = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]  # the body's
+    tops = sorted({round(c["top"], 1) for c in chars if round(c["size"], 1) == size})
+    # Consecutive lines of one paragraph: gaps under 2.5 lines (paragraph breaks are more).
+    gaps = [b - a for a, b in zip(tops, tops[1:], strict=False) if b - a < 2.5 * size]
+    assert len(gaps) >= 5
+    assert all(1.5 * size - 0.1 <= gap <= 2.0 * size + 0.1 for gap in gaps), (size, gaps)
