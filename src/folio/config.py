@@ -16,6 +16,8 @@ FORMATS = ("pdf", "epub", "html", "booklet")
 # What `folio build` makes unless told: the booklet is for the printer, on request.
 DEFAULT_FORMATS = ("pdf", "epub", "html")
 LAYOUTS = ("interleaved",)
+# The PDF standards WeasyPrint writes that folio offers (archiving, accessibility, print).
+PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/a-2b", "pdf/ua-1", "pdf/x-4")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,10 @@ class Settings:
     min_coverage: float | None = None
     # How far each inner sheet of the booklet moves toward the spine (saddle-stitch creep).
     booklet_creep_mm: float = 0.0
+    # Print shops: bleed around each page, with crop marks (0: none).
+    bleed_mm: float = 0.0
+    # A PDF standard for the print edition: "pdf/a-3b" to archive, "pdf/ua-1" tagged.
+    pdf_variant: str | None = None
 
 
 KNOWN_KEYS = {name.replace("_", "-") for name in Settings.__dataclass_fields__}
@@ -117,7 +123,18 @@ def load_settings(pyproject: Path) -> Settings:
         brand=table.get("brand", "templates/brand.yaml"),
         min_coverage=table.get("min-coverage"),
         booklet_creep_mm=float(table.get("booklet-creep-mm", 0.0)),
+        bleed_mm=float(table.get("bleed-mm", 0.0)),
+        pdf_variant=table.get("pdf-variant"),
     )
+    if not 0 <= settings.bleed_mm <= 10:
+        raise FolioError("bleed-mm must be from 0 to 10", pyproject, line_of(pyproject, "bleed-mm"))
+    if settings.pdf_variant is not None and settings.pdf_variant not in PDF_VARIANTS:
+        raise FolioError(
+            f"unknown pdf-variant {settings.pdf_variant!r}",
+            pyproject,
+            line_of(pyproject, "pdf-variant"),
+            hint=f"use one of {', '.join(PDF_VARIANTS)}",
+        )
     if not 0 <= settings.booklet_creep_mm <= 2:
         raise FolioError(
             "booklet-creep-mm must be from 0 to 2 (millimetres per sheet)",

@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from folio.brand import Brand, load_brand
-from folio.config import Project
+from folio.config import Project, Settings
 from folio.edition import Edition
 from folio.render.compose import HtmlParts
 from folio.render.templating import environment
@@ -27,6 +27,7 @@ class PageContext:
     environment: jinja2.Environment
     source_language: str
     root: Path
+    settings: Settings
 
     def variables(self) -> dict[str, object]:
         """The names the templates use."""
@@ -40,6 +41,7 @@ class PageContext:
             "dir_attr": dir_attr,
             "source_language": self.source_language,
             "title_text": self.title_text(),
+            "settings": self.settings,
         }
 
     def title_text(self) -> str:
@@ -96,4 +98,5 @@ def page_context(project: Project, edition: Edition, parts: HtmlParts) -> PageCo
         environment=shared.environment,
         source_language=project.settings.source_language,
         root=project.root,
+        settings=project.settings,
     )

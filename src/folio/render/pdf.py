@@ -50,7 +50,7 @@ def render_pdf(
             hint="the print edition uses only files inside the project; nothing is fetched",
         ) from None
     output = io.BytesIO()
-    document.write_pdf(output)
+    document.write_pdf(output, pdf_variant=context.settings.pdf_variant)
     return Pdf(output.getvalue(), len(document.pages))
 
 
