@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from rich.console import Console
@@ -22,7 +22,7 @@ from rich.table import Table
 
 from folio import __version__, workflow
 from folio.build import build, editions
-from folio.config import FORMATS, find_project
+from folio.config import FORMATS, LAYOUTS, find_project
 from folio.edition import edition_name
 from folio.errors import FolioError, display_path
 
@@ -52,6 +52,11 @@ def parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="rebuild even what is up to date"
     )
     build_command.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        help="bilingual layout of the print edition (default: settings)",
+    )
+    build_command.add_argument(
         "--strict",
         action="store_true",
         help="fail unless every unit is translated (or min-coverage of [tool.folio] is met)",
@@ -70,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=False)
     try:
         project = find_project(args.project.resolve())
+        if getattr(args, "layout", None):
+            project = replace(project, settings=replace(project.settings, layout=args.layout))
         if args.command == "extract":
             report_files(console, workflow.extract(project), "template")
         elif args.command == "update":

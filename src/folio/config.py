@@ -15,7 +15,8 @@ from folio.files import write_atomic
 FORMATS = ("pdf", "epub", "html", "booklet")
 # What `folio build` makes unless told: the booklet is for the printer, on request.
 DEFAULT_FORMATS = ("pdf", "epub", "html")
-LAYOUTS = ("interleaved",)
+# Bilingual layouts: each unit, then its translation; or the two in aligned columns.
+LAYOUTS = ("interleaved", "parallel")
 # The PDF standards WeasyPrint writes that folio offers (archiving, accessibility, print).
 PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/a-2b", "pdf/ua-1", "pdf/x-4")
 

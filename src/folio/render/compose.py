@@ -23,14 +23,16 @@ def lang_attrs(lang: str, xml: bool) -> dict[str, str]:
 def body(edition: Edition, xml: bool = False) -> list[pandoc.Block]:
     """The text, one unit per row; bilingual editions interleave each unit's languages."""
     blocks: list[pandoc.Block] = []
-    for row in edition.rows:
+    for number, row in enumerate(edition.rows, start=1):
         if len(row.texts) > 1 and row.kind == "Header":
             blocks.append(bilingual_heading(row, xml))
         elif len(row.texts) > 1:
+            # Anchors per pair and per half: layouts and readers find a unit's languages by them.
             halves = [
-                unit(text, xml, role) for text, role in zip(row.texts, roles(row), strict=False)
+                pandoc.div([unit(text, xml, role)], f"u{number}-{text.lang}", ["half"])
+                for text, role in zip(row.texts, roles(row), strict=True)
             ]
-            blocks.append(pandoc.div(halves, classes=["pair"]))
+            blocks.append(pandoc.div(halves, f"u{number}", ["pair"]))
         else:
             blocks.append(unit(row.texts[0], xml, "primary"))
     return blocks
