@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from folio import pandoc
 from folio.document import TRANSLATABLE_META
@@ -85,6 +86,8 @@ class HtmlParts:
     meta: dict[tuple[str, str], str]
     body: str
     headings: list[Heading] = field(default_factory=list)
+    # The body for print: each footnote's text where it is called, for float: footnote.
+    print_body: str = ""
 
     def field(self, name: str, lang: str) -> str:
         return self.meta.get((name, lang), "")
@@ -98,12 +101,45 @@ def html_parts(edition: Edition) -> HtmlParts:
     heads = [b["c"] for b in blocks if b["t"] == "Header" and b["c"][1][0]]
     pieces = [[pandoc.plain(edition.meta_text(*key))] for key in keys]
     pieces += [[pandoc.plain(entry_inlines(inlines))] for _, _, inlines in heads]
-    html = pandoc.write_pieces([*pieces, blocks], "html5", ["--wrap=none"])
-    meta, entries = html[: len(keys)], html[len(keys) : -1]
+    printed = notes_in_place(blocks)
+    # The web body last: pandoc writes its footnotes after everything, and they are its own.
+    html = pandoc.write_pieces([*pieces, printed, blocks], "html5", ["--wrap=none"])
+    meta, entries = html[: len(keys)], html[len(keys) : -2]
     headings = [
         Heading(attr[0], level, text) for (level, attr, _), text in zip(heads, entries, strict=True)
     ]
-    return HtmlParts(dict(zip(keys, meta, strict=True)), html[-1], headings)
+    return HtmlParts(dict(zip(keys, meta, strict=True)), html[-1], headings, html[-2])
+
+
+def notes_in_place(node: Any) -> Any:
+    """A copy with each footnote as a span of its text at the call (class "footnote")."""
+    if isinstance(node, list):
+        return [notes_in_place(child) for child in node]
+    if isinstance(node, dict) and node.get("t") == "Note":
+        return pandoc.span(note_inlines(node["c"]), ["footnote"])
+    if isinstance(node, dict) and "c" in node:
+        return {**node, "c": notes_in_place(node["c"])}
+    return node
+
+
+def note_inlines(blocks: list[pandoc.Block]) -> list[pandoc.Inline]:
+    """A note's blocks as one run of inlines, its paragraphs joined by line breaks."""
+    inlines: list[pandoc.Inline] = []
+    for block in blocks:
+        if block["t"] in ("Para", "Plain", "Header"):
+            content = block["c"][2] if block["t"] == "Header" else block["c"]
+        elif block["t"] == "CodeBlock":
+            content = [{"t": "Code", "c": block["c"]}]
+        elif block["t"] in ("BulletList", "OrderedList", "BlockQuote", "Div"):
+            items = block["c"] if block["t"] in ("BulletList", "BlockQuote") else block["c"][1]
+            nested = items if block["t"] == "BlockQuote" else [b for item in items for b in item]
+            content = note_inlines(nested)
+        else:
+            continue
+        if inlines and content:
+            inlines.append({"t": "LineBreak"})
+        inlines += content
+    return inlines
 
 
 def entry_inlines(inlines: list[pandoc.Inline]) -> list[pandoc.Inline]:
