@@ -113,3 +113,14 @@ def test_one_bookmark_per_heading_and_metadata(built: Built, edition: str) -> No
     assert reader.metadata.title == title[edition.split("+")[0]]
     assert reader.trailer["/Root"]["/Lang"] == edition.split("+")[0]
     assert float(reader.pages[0].mediabox.width) == pytest.approx(148 * 72 / 25.4, abs=0.5)
+
+
+def test_running_heads_name_the_section_on_right_pages(built: Built) -> None:
+    with pdfplumber.open(built.output("en+zh-Hans", "pdf")) as pdf:
+        heads = {}
+        for number, page in enumerate(pdf.pages, start=1):
+            top = [w["text"] for w in page.extract_words() if w["bottom"] < 20 * 72 / 25.4 - 10]
+            heads[number] = " ".join(top)
+    body = [n for n in heads if n > 5]
+    assert any("Shared Security 共同安全" in heads[n] for n in body if n % 2)  # right pages
+    assert all("China’s Vision" in heads[n] for n in body if not n % 2)  # left: the title
