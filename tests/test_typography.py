@@ -86,3 +86,21 @@ def test_chinese_line_height_is_between_1_5_and_2(built: Built, edition: str) ->
     gaps = [b - a for a, b in zip(tops, tops[1:], strict=False) if b - a < 2.5 * size]
     assert len(gaps) >= 5
     assert all(1.5 * size - 0.1 <= gap <= 2.0 * size + 0.1 for gap in gaps), (size, gaps)
+
+
+def test_han_latin_spacing_is_a_quarter_em_everywhere(built: Built) -> None:
+    """Between Han characters and Latin letters or digits: ⅛ to ¼ em (a little more: the
+    CJK face's space is 0.256 em), though the translation has no spaces there."""
+    gaps = []
+    with pdfplumber.open(built.output("zh-Hans", "pdf")) as pdf:
+        for page in pdf.pages[4:]:
+            chars = [c for c in page.chars if c["text"].strip()]
+            for a, b in zip(chars, chars[1:], strict=False):
+                same_line = abs(a["top"] - b["top"]) < 1
+                pair = a["text"] + b["text"]
+                if same_line and re.fullmatch(
+                    r"[\u4e00-\u9fff][A-Za-z0-9]|[A-Za-z0-9][\u4e00-\u9fff]", pair
+                ):
+                    gaps.append((b["x0"] - a["x1"]) / a["size"])
+    assert len(gaps) >= 5  # 2022年, 30年, 5万 … (（GSI） has full-width brackets: no space)
+    assert all(0.125 <= gap <= 0.27 for gap in gaps), gaps

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,7 +102,7 @@ def html_parts(edition: Edition) -> HtmlParts:
     heads = [b["c"] for b in blocks if b["t"] == "Header" and b["c"][1][0]]
     pieces = [[pandoc.plain(edition.meta_text(*key))] for key in keys]
     pieces += [[pandoc.plain(entry_inlines(inlines))] for _, _, inlines in heads]
-    printed = notes_in_place(blocks)
+    printed = autospace(notes_in_place(blocks), edition.primary)
     # The web body last: pandoc writes its footnotes after everything, and they are its own.
     html = pandoc.write_pieces([*pieces, printed, blocks], "html5", ["--wrap=none"])
     meta, entries = html[: len(keys)], html[len(keys) : -2]
@@ -109,6 +110,61 @@ def html_parts(edition: Edition) -> HtmlParts:
         Heading(attr[0], level, text) for (level, attr, _), text in zip(heads, entries, strict=True)
     ]
     return HtmlParts(dict(zip(keys, meta, strict=True)), html[-1], headings, html[-2])
+
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+LATIN = "A-Za-z0-9"
+_HAN_LATIN = re.compile(f"(?<=[{HAN}])(?=[{LATIN}])|(?<=[{LATIN}])(?=[{HAN}])")
+
+
+def autospace(node: Any, lang: str) -> Any:
+    """Chinese text with one space (a quarter em in the CJK face) wherever Han characters meet
+    Latin letters or digits, whatever the source had there (clreq; WeasyPrint ignores
+    text-autospace)."""
+    if isinstance(node, list):
+        if (
+            node
+            and all(isinstance(item, dict) and "t" in item for item in node)
+            and is_chinese(lang)
+        ):
+            return space_inlines([autospace(item, lang) for item in node])
+        return [autospace(item, lang) for item in node]
+    if (
+        isinstance(node, dict)
+        and "c" in node
+        and node["t"] not in ("Code", "CodeBlock", "RawInline")
+    ):
+        return {**node, "c": autospace(node["c"], attr_lang(node) or lang)}
+    return node
+
+
+def is_chinese(lang: str) -> bool:
+    return lang.split("-")[0] == "zh"
+
+
+def space_inlines(inlines: list[pandoc.Inline]) -> list[pandoc.Inline]:
+    """Split Str at Han–Latin boundaries and join neighbours across them with a Space."""
+    spaced: list[pandoc.Inline] = []
+    for inline in inlines:
+        parts = _HAN_LATIN.split(inline["c"]) if inline["t"] == "Str" else None
+        pieces = [{"t": "Str", "c": part} for part in parts] if parts else [inline]
+        for piece in pieces:
+            if spaced and _HAN_LATIN.match(edge(spaced[-1], -1) + edge(piece, 0), 1):
+                spaced.append({"t": "Space"})
+            spaced.append(piece)
+    return spaced
+
+
+def edge(inline: pandoc.Inline, side: int) -> str:
+    """The first (side 0) or last (side -1) character of an inline's text, or ""."""
+    if inline["t"] == "Str":
+        return inline["c"][side] if inline["c"] else ""
+    if inline["t"] in ("Emph", "Strong", "Span", "Link", "Quoted", "SmallCaps", "Strikeout"):
+        content = inline["c"][-1] if inline["t"] in ("Span", "Link", "Quoted") else inline["c"]
+        if inline["t"] == "Link":
+            content = inline["c"][1]
+        return edge(content[side], side) if content else ""
+    return ""
 
 
 def notes_in_place(node: Any) -> Any:
