@@ -118,3 +118,20 @@ def test_embedded_fonts_cover_every_character(built: Built, edition: str) -> Non
     needed = {ord(c) for c in text if not c.isspace()}
     assert {ord(c) for c in "全球安全倡议"} <= needed or "zh-Hans" not in edition
     assert needed - covered == set()
+
+
+@pytest.mark.parametrize(
+    ("edition", "cover", "contents"),
+    [("en", "Cover", "Contents"), ("zh-Hans", "封面", "目录"), ("en+zh-Hans", "Cover", "Contents")],
+)
+def test_navigation_speaks_the_editions_language(
+    built: Built, edition: str, cover: str, contents: str
+) -> None:
+    with zipfile.ZipFile(built.output(edition, "epub")) as epub:
+        nav = epub.read("EPUB/nav.xhtml").decode("utf-8")
+        chapter = epub.read("EPUB/text/ch001.xhtml").decode("utf-8")
+        first = epub.infolist()[0]
+    assert f'epub:type="cover">{cover}</a>' in nav and f'epub:type="toc">{contents}</a>' in nav
+    assert "Table of Contents" not in nav
+    assert "<title>ch001.xhtml</title>" not in chapter
+    assert (first.filename, first.compress_type) == ("mimetype", zipfile.ZIP_STORED)

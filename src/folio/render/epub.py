@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import re
 import tempfile
 import uuid
+import zipfile
+from html import escape
 from pathlib import Path
 
 from folio import fonts, pandoc
@@ -43,7 +47,32 @@ def render_epub(context: PageContext, cover_png: bytes) -> bytes:
             *[f"--epub-embed-font={path}" for path in font_files],
         ]
         pandoc.write(pandoc.document(blocks, meta), "epub3", args, str(target))
-        return target.read_bytes()
+        return localise(target.read_bytes(), context)
+
+
+def localise(epub: bytes, context: PageContext) -> bytes:
+    """pandoc's English labels (landmarks "Cover", "Table of Contents") in the edition's language,
+    and the book's title for chapter files pandoc titles "ch001.xhtml". Entries keep their order,
+    dates and compression: mimetype first and stored, the bytes reproducible."""
+    labels = context.labels[context.edition.primary]
+    title = escape(plain_text(context.parts.field("title", context.edition.primary)))
+    cover, contents = escape(labels("Cover")), escape(labels("Contents"))
+    replacements = {
+        'epub:type="cover">Cover</a>': f'epub:type="cover">{cover}</a>',
+        'epub:type="toc">Table of Contents</a>': f'epub:type="toc">{contents}</a>',
+    }
+    source, output = zipfile.ZipFile(io.BytesIO(epub)), io.BytesIO()
+    with zipfile.ZipFile(output, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith(".xhtml"):
+                text = data.decode("utf-8")
+                for old, new in replacements.items():
+                    text = text.replace(old, new)
+                text = re.sub(r"<title>ch\d+\.xhtml</title>", f"<title>{title}</title>", text)
+                data = text.encode("utf-8")
+            target.writestr(info, data, compress_type=info.compress_type)
+    return output.getvalue()
 
 
 def title_page(context: PageContext) -> list[pandoc.Block]:
