@@ -182,7 +182,9 @@ def check_coverage(project: Project, minimum: float, sources: dict[str, Source])
     """Fail if a catalog translates less than `minimum` % of its units, listing those missing."""
     details = []
     for doc in project.documents():
-        source = sources.setdefault(doc, read_source(project, doc))
+        if doc not in sources:
+            sources[doc] = read_source(project, doc)
+        source = sources[doc]
         for lang in project.settings.languages:
             path = project.po_path(doc, lang)
             loaded = catalog.load(path, lang)

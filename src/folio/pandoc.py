@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pypandoc
@@ -114,6 +115,51 @@ def div(
 
 def span(inlines: list[Inline], classes: list[str] | None = None, **attrs: str) -> Inline:
     return {"t": "Span", "c": [["", classes or [], list(attrs.items())], inlines]}
+
+
+# Inline containers and where their child inlines are: the whole content, or one item of it.
+_CHILDREN = {
+    "Emph": None,
+    "Strong": None,
+    "Strikeout": None,
+    "Underline": None,
+    "SmallCaps": None,
+    "Superscript": None,
+    "Subscript": None,
+    "Span": 1,
+    "Quoted": 1,
+    "Link": 1,
+    "Cite": 1,
+}
+
+
+def children(inline: Inline) -> list[Inline] | None:
+    """The child inlines of an inline container (Emph, Span, Link …), else None."""
+    if inline["t"] not in _CHILDREN:
+        return None
+    index = _CHILDREN[inline["t"]]
+    return inline["c"] if index is None else inline["c"][index]
+
+
+def with_children(inline: Inline, new: list[Inline]) -> Inline:
+    """A copy of an inline container with other child inlines."""
+    index = _CHILDREN[inline["t"]]
+    if index is None:
+        return {"t": inline["t"], "c": new}
+    content = list(inline["c"])
+    content[index] = new
+    return {"t": inline["t"], "c": content}
+
+
+def map_notes(node: Any, replace: Callable[[list[Block]], Inline]) -> Any:
+    """A copy of an AST node with each footnote (Note) replaced by `replace(its blocks)`."""
+    if isinstance(node, list):
+        return [map_notes(child, replace) for child in node]
+    if isinstance(node, dict) and node.get("t") == "Note":
+        return replace(node["c"])
+    if isinstance(node, dict) and "c" in node:
+        return {**node, "c": map_notes(node["c"], replace)}
+    return node
 
 
 def inlines_of(blocks: list[Block]) -> list[Inline] | None:

@@ -92,7 +92,10 @@ def split_entries(text: str) -> tuple[str, list[tuple[int, int, str]]]:
 
 
 def is_header(text: str) -> bool:
-    return 'msgid ""\nmsgstr ""' in text or text.lstrip().startswith("# ") and 'msgid ""' in text
+    """Whether an entry is the header: the one whose msgid is empty."""
+    # A msgid written over several lines starts with msgid "" too: the header's is followed by
+    # msgstr at once.
+    return re.search(r'^msgid ""\nmsgstr ', text, re.M) is not None
 
 
 def render(catalog: Catalog, header: bool = True) -> str:

@@ -193,17 +193,11 @@ def take_footnotes(inlines: list[pandoc.Inline]) -> tuple[list[pandoc.Inline], l
     """The inlines with each Note replaced by a marker [^n], and the notes' blocks in order."""
     found: list[list] = []
 
-    def replace(node: Any) -> Any:
-        if isinstance(node, list):
-            return [replace(child) for child in node]
-        if isinstance(node, dict) and node.get("t") == "Note":
-            found.append(node["c"])
-            return {"t": "RawInline", "c": ["markdown", f"[^{len(found)}]"]}
-        if isinstance(node, dict) and "c" in node:
-            return {**node, "c": replace(node["c"])}
-        return node
+    def marker(blocks: list) -> pandoc.Inline:
+        found.append(blocks)
+        return {"t": "RawInline", "c": ["markdown", f"[^{len(found)}]"]}
 
-    return replace(inlines), found
+    return pandoc.map_notes(inlines, marker), found
 
 
 def put_footnotes(inlines: list[pandoc.Inline], notes: list[list]) -> list[pandoc.Inline]:

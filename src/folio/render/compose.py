@@ -159,23 +159,13 @@ def edge(inline: pandoc.Inline, side: int) -> str:
     """The first (side 0) or last (side -1) character of an inline's text, or ""."""
     if inline["t"] == "Str":
         return inline["c"][side] if inline["c"] else ""
-    if inline["t"] in ("Emph", "Strong", "Span", "Link", "Quoted", "SmallCaps", "Strikeout"):
-        content = inline["c"][-1] if inline["t"] in ("Span", "Link", "Quoted") else inline["c"]
-        if inline["t"] == "Link":
-            content = inline["c"][1]
-        return edge(content[side], side) if content else ""
-    return ""
+    content = pandoc.children(inline)
+    return edge(content[side], side) if content else ""
 
 
 def notes_in_place(node: Any) -> Any:
     """A copy with each footnote as a span of its text at the call (class "footnote")."""
-    if isinstance(node, list):
-        return [notes_in_place(child) for child in node]
-    if isinstance(node, dict) and node.get("t") == "Note":
-        return pandoc.span(note_inlines(node["c"]), ["footnote"])
-    if isinstance(node, dict) and "c" in node:
-        return {**node, "c": notes_in_place(node["c"])}
-    return node
+    return pandoc.map_notes(node, lambda blocks: pandoc.span(note_inlines(blocks), ["footnote"]))
 
 
 def note_inlines(blocks: list[pandoc.Block]) -> list[pandoc.Inline]:
@@ -204,12 +194,11 @@ def entry_inlines(inlines: list[pandoc.Inline]) -> list[pandoc.Inline]:
     for inline in inlines:
         if inline["t"] == "Note":
             continue
+        content = pandoc.children(inline)
         if inline["t"] == "Link":
-            entry += entry_inlines(inline["c"][1])
-        elif inline["t"] == "Span":
-            entry.append({"t": "Span", "c": [inline["c"][0], entry_inlines(inline["c"][1])]})
-        elif inline["t"] in ("Emph", "Strong", "Strikeout", "SmallCaps", "Underline"):
-            entry.append({"t": inline["t"], "c": entry_inlines(inline["c"])})
+            entry += entry_inlines(content)
+        elif content is not None:
+            entry.append(pandoc.with_children(inline, entry_inlines(content)))
         else:
             entry.append(inline)
     return entry
