@@ -167,22 +167,11 @@ def metadata(context: PageContext) -> dict[str, object]:
 
 def write_font_subsets(context: PageContext, used: dict[str, set[str]], folder: Path) -> list[Path]:
     """Subsets of the Latin faces (all text) and of each Chinese face (its language's text)."""
-    everything = set().union(*used.values())
-    jobs = [(context.brand.font("latin"), everything)]
-    jobs += [
-        (context.brand.font(lang), chars)
-        for lang, chars in used.items()
-        if lang in context.brand.fonts
-    ]
     paths = []
-    for family, chars in jobs:
-        for bold, italic in ((False, False), (True, False), (False, True)):
-            face = fonts.find_face(family, bold, italic)
-            if (face.bold, face.italic) != (bold, italic):
-                continue
-            path = folder / face.file_name
-            path.write_bytes(fonts.subset(face, "".join(sorted(chars))))
-            paths.append(path)
+    for found in fonts.subsets(context.brand, used):
+        path = folder / found.face.file_name
+        path.write_bytes(found.data)
+        paths.append(path)
     return paths
 
 
