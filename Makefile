@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 # What folio needs from Debian: CJK and Latin fonts, Pango for WeasyPrint, HarfBuzz's subsetter
 # (without it WeasyPrint falls back to fontTools, 10x slower), Java for EpubCheck, and GNU
-# gettext, against which the tests check the PO files folio writes.
+# gettext, against which the tests check the PO files folio writes; Chromium, in which the tests
+# read the web edition (driven by Playwright, with axe-core from npm).
 DEBIAN_PACKAGES := fonts-noto-cjk fonts-noto-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 \
-	libharfbuzz-subset0 default-jre-headless gettext
+	libharfbuzz-subset0 default-jre-headless gettext chromium
 
 .PHONY: all setup system build pdf epub html booklet test lint bench clean
 all: build
@@ -26,6 +27,12 @@ system:
 			exit 1; \
 		fi; \
 	fi
+	@command -v npm >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+		else \
+			echo "the tests need Node.js and npm: sudo apt-get install nodejs npm" >&2; exit 1; \
+		fi; }
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +46,11 @@ build: setup
 pdf epub html booklet: setup
 	$(BIN)/folio build --format $@
 
-test: setup
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: setup node_modules/.installed
 	$(BIN)/pytest
 
 bench: setup

@@ -78,6 +78,50 @@ def test_links_reach_the_other_editions(built: Built, edition: str) -> None:
     page = parse(built, edition)
     folder = built.output(edition, "html").parent
     targets = {url for url in page.urls if url.endswith(".html")}
-    assert targets == {f"{name}.html" for name in EDITIONS}
+    assert targets == {f"{name}.html" for name in EDITIONS} | {"../index.html"}
     for target in targets:
         assert (folder / target).is_file()
+
+
+ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_hreflang_alternates_are_reciprocal_and_match_each_pages_language(
+    built: Built, edition: str
+) -> None:
+    folder = built.output(edition, "html").parent
+    html = built.output(edition, "html").read_text(encoding="utf-8")
+    alternates = dict(ALTERNATE.findall(html))
+    # Every edition: each language alone, and the bilingual page for every reader.
+    assert alternates == {
+        "en": "en.html",
+        "zh-Hans": "zh-Hans.html",
+        "x-default": "en+zh-Hans.html",
+    }
+    for hreflang, href in alternates.items():
+        target = (folder / href).read_text(encoding="utf-8")
+        assert dict(ALTERNATE.findall(target)) == alternates  # reciprocal
+        if hreflang != "x-default":
+            assert re.search(r'<html lang="([^"]+)"', target)[1] == hreflang
+    assert f'<link rel="canonical" href="{edition}.html">' in html
+
+
+def test_home_page_lists_every_edition_and_its_downloads(built: Built) -> None:
+    site = built.root / "build" / "site"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "China’s Vision for Shared Global Security" in home
+    assert "中国的全球共同安全愿景" in home
+    page = Page()
+    page.feed(home)
+    for edition in EDITIONS:
+        assert f"shared-global-security/{edition}.html" in page.urls
+        for fmt in ("pdf", "epub"):
+            built_file = built.output(edition, fmt)
+            href = f"shared-global-security/{built_file.name}"
+            assert href in page.urls
+            # The download is the very file folio built, and its size is said beside it.
+            assert (site / href).read_bytes() == built_file.read_bytes()
+            size = built_file.stat().st_size
+            label = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{round(size / 1e3)} kB"
+            assert f"({label})" in home, label

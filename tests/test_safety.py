@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -37,7 +38,13 @@ def test_a_hostile_translation_gives_clean_outputs_and_warnings(project: Path) -
         project, "build", "--format", "html", "--format", "epub", "--edition", "zh-Hans"
     )
     assert result.returncode == 0, result.stderr
-    page = (project / "build" / "site" / DOC / "zh-Hans.html").read_text(encoding="utf-8")
+    html = (project / "build" / "site" / DOC / "zh-Hans.html").read_text(encoding="utf-8")
+    # The page's own scripts are the site's file and its JSON-LD data; the text has none.
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script src="../assets/site.js" defer>',
+        '<script type="application/ld+json">',
+    ]
+    page = html.split("<main", 1)[1].split("</main>", 1)[0]
     with zipfile.ZipFile(project / "build" / DOC / f"{DOC}.zh-Hans.epub") as epub:
         chapter = epub.read("EPUB/text/ch001.xhtml").decode("utf-8")
     for output in (page, chapter):

@@ -10,14 +10,16 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from folio import catalog
 from folio.config import Project
 from folio.edition import Edition, align, edition_name
 from folio.errors import FolioError, display_path
 from folio.files import exclusive_lock, sha256, write_atomic
-from folio.keys import output_key
+from folio.keys import file_digest, output_key
 from folio.render.compose import HtmlParts, html_parts
+from folio.render.page import forget_shared
 from folio.workflow import Source, read_source
 
 MANIFEST = "manifest.json"
@@ -53,6 +55,8 @@ class Output:
     key: str
     pages: int | None = None
     fallbacks: int = 0  # units shown in the source language for want of a translation
+    # Files written with the output, which it loads (a web page's fonts): path → sha256.
+    files: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class Rendered:
     seconds: float
     warnings: list[str]
     fallbacks: int
+    files: dict[str, bytes] = field(default_factory=dict)  # path (from the root) → bytes
 
 
 @dataclass
@@ -132,12 +137,12 @@ def is_current(project: Project, target: Target, previous: dict[str, dict]) -> b
     entry = previous.get(target.path)
     if not entry or entry.get("key") != target.key:
         return False
-    path = project.root / target.path
-    return (
-        path.exists()
-        and path.stat().st_size == entry["bytes"]
-        and sha256(path.read_bytes()) == entry["sha256"]
-    )
+    wanted = {target.path: entry["sha256"], **entry["files"]}
+    return all(is_file_with(project.root / path, digest) for path, digest in wanted.items())
+
+
+def is_file_with(path: Path, digest: str) -> bool:
+    return path.is_file() and sha256(path.read_bytes()) == digest
 
 
 def build(
@@ -154,6 +159,9 @@ def build(
     With `strict` (or min-coverage in [tool.folio]) a catalog below the minimum fails the build.
     """
     with exclusive_lock(project.build_dir / LOCK):
+        # In a long-running process (folio serve) the inputs may have changed since last time.
+        file_digest.cache_clear()
+        forget_shared()
         sources: dict[str, Source] = {}
         minimum = project.settings.min_coverage
         if minimum is not None or strict:
@@ -170,21 +178,30 @@ def build(
                 result.rebuilt = run(prepared, workers, report)
             booklets = [t for t in todo if t.format == "booklet"]
             result.rebuilt += impose_booklets(project, booklets, result.rebuilt, previous)
-            for rendered in result.rebuilt:
-                write_atomic(project.root / rendered.target.path, rendered.data)
+        site = publish_site(project, targets, result.rebuilt, previous, sources)
+        for rendered in result.rebuilt:
+            for path, data in rendered.files.items():
+                write_atomic(project.root / path, data)
+            write_atomic(project.root / rendered.target.path, rendered.data)
+        write_changed(project.root, site)
         fresh = {r.target.path: output_of(r) for r in result.rebuilt}
         result.outputs = [fresh.get(t.path) or Output(**previous[t.path]) for t in targets]
         write_manifest(project, result.outputs)
     return result
 
 
+def source_of(project: Project, doc: str, sources: dict[str, Source]) -> Source:
+    """A document's source, read once a build."""
+    if doc not in sources:
+        sources[doc] = read_source(project, doc)
+    return sources[doc]
+
+
 def check_coverage(project: Project, minimum: float, sources: dict[str, Source]) -> None:
     """Fail if a catalog translates less than `minimum` % of its units, listing those missing."""
     details = []
     for doc in project.documents():
-        if doc not in sources:
-            sources[doc] = read_source(project, doc)
-        source = sources[doc]
+        source = source_of(project, doc, sources)
         for lang in project.settings.languages:
             path = project.po_path(doc, lang)
             loaded = catalog.load(path, lang)
@@ -212,7 +229,7 @@ def prepare(
     load_brand(project.root / project.settings.brand)
     jobs = []
     for doc in sorted({t.document for t in todo}):
-        source = sources.get(doc) or read_source(project, doc)
+        source = source_of(project, doc, sources)
         translations = load_translations(project, doc)
         for languages in sorted({t.languages for t in todo if t.document == doc}):
             edition = align(source, languages, translations, project.root)
@@ -246,6 +263,83 @@ def impose_booklets(
         booklet, sides = impose(data, project.settings.booklet_creep_mm)
         done.append(Rendered(target, booklet, sides, time.perf_counter() - started, [], fallbacks))
     return done
+
+
+SITE = "build/site"
+
+
+def publish_site(
+    project: Project,
+    targets: list[Target],
+    rebuilt: list[Rendered],
+    previous: dict[str, dict],
+    sources: dict[str, Source],
+) -> dict[str, bytes]:
+    """The site's home page, assets and downloads (the PDFs and EPUBs), by path from the root;
+    nothing when no web page is built, or when nothing changed and the home page exists."""
+    from folio.render import site
+
+    home = project.root / SITE / "index.html"
+    if not any(t.format == "html" for t in targets) or (not rebuilt and home.exists()):
+        return {}
+    files = {f"{SITE}/{path}": data for path, data in site.assets(project).items()}
+    publications = []
+    for doc in project.documents():
+        downloads = download_files(project, doc, rebuilt, previous)
+        files.update({f"{SITE}/{doc}/{Path(path).name}": data for path, data in downloads.items()})
+        publications.append(publication(project, doc, downloads, sources))
+    index = site.render_index(project, publications)
+    files.update({f"{SITE}/{path}": data for path, data in index.items()})
+    return files
+
+
+def download_files(
+    project: Project, doc: str, rebuilt: list[Rendered], previous: dict[str, dict]
+) -> dict[str, bytes]:
+    """A document's PDFs and EPUBs, just rendered or built before, by output path."""
+    found = {
+        path: (project.root / path).read_bytes()
+        for path, entry in previous.items()
+        if entry["document"] == doc and entry["format"] != "html" and (project.root / path).exists()
+    }
+    found.update(
+        {
+            r.target.path: r.data
+            for r in rebuilt
+            if r.target.document == doc and r.target.format != "html"
+        }
+    )
+    return found
+
+
+def publication(
+    project: Project, doc: str, downloads: dict[str, bytes], sources: dict[str, Source]
+):
+    """What the home page says of a document: its front matter in every language, its
+    editions and their files."""
+    from folio.render.compose import meta_html
+    from folio.render.site import DOWNLOADS, Download, EditionEntry, Publication
+
+    source = source_of(project, doc, sources)
+    all_languages = (project.settings.source_language, *project.settings.languages)
+    edition = align(source, all_languages, load_translations(project, doc), project.root)
+    entries = []
+    for languages in editions(project):
+        files = [
+            Download(fmt, f"{doc}/{Path(path).name}", len(downloads[path]))
+            for fmt in DOWNLOADS
+            if (path := output_path(doc, languages, fmt)) in downloads
+        ]
+        entries.append(EditionEntry(languages, f"{doc}/{edition_name(languages)}.html", files))
+    return Publication(doc, edition.date, meta_html(edition), entries)
+
+
+def write_changed(root: Path, files: dict[str, bytes]) -> None:
+    """Write each file whose bytes differ from what is there (the site's shared files)."""
+    for path, data in files.items():
+        target = root / path
+        if not target.is_file() or target.read_bytes() != data:
+            write_atomic(target, data)
 
 
 def load_translations(project: Project, doc: str) -> dict[str, catalog.Translations]:
@@ -325,6 +419,7 @@ def render_job(job: Job) -> Rendered:
     started = time.perf_counter()
     context = page_context(job.project, job.edition, job.parts)
     pages = None
+    files: dict[str, bytes] = {}
     with captured_warnings() as warnings:
         if job.target.format == "pdf":
             from folio.render.pdf import render_pdf
@@ -339,11 +434,14 @@ def render_job(job: Job) -> Rendered:
         else:
             from folio.render.html import render_html
 
-            data = render_html(context, edition_links(job.project, job.target.languages))
+            page = render_html(context, edition_links(job.project, job.target.languages))
+            data = page.html
+            folder = job.target.path.rsplit("/", 1)[0]
+            files = {f"{folder}/{name}": content for name, content in page.files.items()}
     seconds = time.perf_counter() - started
     warned = [f"{job.target.path}: {w}" for w in warnings]
     fallbacks = sum(job.edition.fallbacks.values())
-    return Rendered(job.target, data, pages, seconds, warned, fallbacks)
+    return Rendered(job.target, data, pages, seconds, warned, fallbacks, files)
 
 
 class _ListHandler(logging.Handler):
@@ -392,6 +490,7 @@ def output_of(rendered: Rendered) -> Output:
         key=target.key,
         pages=rendered.pages,
         fallbacks=rendered.fallbacks,
+        files={path: sha256(data) for path, data in rendered.files.items()},
     )
 
 

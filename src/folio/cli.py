@@ -22,7 +22,7 @@ from rich.table import Table
 
 from folio import __version__, workflow
 from folio.build import build, editions
-from folio.config import FORMATS, LAYOUTS, find_project
+from folio.config import FORMATS, LAYOUTS, Project, find_project
 from folio.edition import edition_name
 from folio.errors import FolioError, display_path
 
@@ -67,6 +67,16 @@ def parser() -> argparse.ArgumentParser:
     build_command.add_argument(
         "-q", "--quiet", action="store_true", help="print only errors and warnings"
     )
+    serve = commands.add_parser(
+        "serve", help="preview build/site/ on 127.0.0.1, rebuilt and reloaded on every change"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="default 8000; 0: any free port")
+    serve.add_argument(
+        "--format",
+        action="append",
+        choices=FORMATS,
+        help="also rebuild this format on changes (default: the web pages only)",
+    )
     return main
 
 
@@ -99,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
                 if name not in known:
                     raise FolioError(f"unknown edition {name!r}", hint=f"known: {', '.join(known)}")
             run_build(console, project, args)
+        elif args.command == "serve":
+            run_serve(console, project, args)
     except FolioError as error:
         print(f"folio: error: {error}", file=sys.stderr)
         for line in error.details:
@@ -203,3 +215,26 @@ def show_summary(console: Console, result) -> None:
         f"{len(result.warnings)} warning(s).",
         highlight=False,
     )
+
+
+def run_serve(console: Console, project: Project, args: argparse.Namespace) -> None:
+    """Build the web pages, then serve them, rebuilding what an edit changes."""
+    from folio.serve import serve
+
+    formats = ["html", *(f for f in args.format or [] if f != "html")]
+    build(project, formats=formats)
+
+    def rebuild() -> bool:
+        try:
+            current = find_project(project.root)
+            result = build(current, formats=formats)
+        except FolioError as error:
+            print(f"folio: error: {error}", file=sys.stderr, flush=True)
+            return False
+        console.print(f"rebuilt {len(result.rebuilt)} output(s)")
+        return bool(result.rebuilt)
+
+    def announce(url: str) -> None:
+        print(f"Serving {url} (Ctrl-C to stop)", flush=True)
+
+    serve(project, args.port, rebuild, announce)

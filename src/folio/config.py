@@ -40,6 +40,9 @@ class Settings:
     bleed_mm: float = 0.0
     # A PDF standard for the print edition: "pdf/a-3b" to archive, "pdf/ua-1" tagged.
     pdf_variant: str | None = None
+    # Where build/site/ is published ("https://…/"): canonical, hreflang and OpenGraph links are
+    # absolute under it; without it they are relative.
+    site_url: str = ""
 
 
 KNOWN_KEYS = {name.replace("_", "-") for name in Settings.__dataclass_fields__}
@@ -126,7 +129,15 @@ def load_settings(pyproject: Path) -> Settings:
         booklet_creep_mm=float(table.get("booklet-creep-mm", 0.0)),
         bleed_mm=float(table.get("bleed-mm", 0.0)),
         pdf_variant=table.get("pdf-variant"),
+        site_url=str(table.get("site-url", "")),
     )
+    if settings.site_url and not re.match(r"https?://[^/]+(/.*)?/$", settings.site_url):
+        raise FolioError(
+            f"site-url {settings.site_url!r} is not an http(s) address ending in /",
+            pyproject,
+            line_of(pyproject, "site-url"),
+            hint='write it like "https://example.org/articles/"',
+        )
     if not 0 <= settings.bleed_mm <= 10:
         raise FolioError("bleed-mm must be from 0 to 10", pyproject, line_of(pyproject, "bleed-mm"))
     if settings.pdf_variant is not None and settings.pdf_variant not in PDF_VARIANTS:

@@ -14,7 +14,11 @@ from folio.config import Project
 TOOLS = ("pypandoc-binary", "weasyprint", "babel", "uharfbuzz", "jinja2", "pypdfium2", "nh3")
 # The template files each format reads (besides brand.yaml, its logo and ui/*.po).
 TEMPLATES = {
-    "html": ("web.html.j2", "web.css", "fonts.css.j2"),
+    # A page, its fonts' stylesheet, and the site's files that come with it (home page, assets).
+    "html": (
+        *("web.html.j2", "web-fonts.css.j2", "web-policy.html.j2", "web-brand.html.j2"),
+        *("web-footer.html.j2", "fonts.css.j2", "web.css", "site.js", "index.html.j2"),
+    ),
     "pdf": ("print.html.j2", "print.css", "cover.html.j2", "cover.css", "fonts.css.j2"),
     "epub": ("epub.css.j2", "cover.html.j2", "cover.css", "cover-image.html.j2", "fonts.css.j2"),
 }

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
+from babel.core import get_global
 from babel.dates import format_date
 from markupsafe import Markup
 
@@ -27,6 +28,17 @@ class Labels:
 
     def date(self, day: dt.date) -> str:
         return format_date(day, format="long", locale=self.locale)
+
+    @property
+    def og_locale(self) -> str:
+        """language_TERRITORY, the form OpenGraph takes ("en_GB", "zh_CN"), the territory
+        guessed by CLDR's likely subtags when the locale names none."""
+        locale = self.locale
+        if not locale.territory:
+            likely = get_global("likely_subtags")
+            guess = likely.get(str(locale)) or likely.get(locale.language) or str(locale)
+            locale = Locale.parse(guess)
+        return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
 
 
 def load_labels(templates: Path, lang: str, locale: Locale) -> Labels:

@@ -36,7 +36,7 @@ def body(edition: Edition, xml: bool = False) -> list[pandoc.Block]:
             ]
             blocks.append(pandoc.div(halves, f"u{number}", ["pair"]))
         else:
-            blocks.append(unit(row.texts[0], xml, "primary"))
+            blocks.append(unit(row.texts[0], xml, "primary", f"u{number}"))
     return blocks
 
 
@@ -44,12 +44,13 @@ def roles(row: Row) -> list[str]:
     return ["primary"] + ["secondary"] * (len(row.texts) - 1)
 
 
-def unit(text: Text, xml: bool, role: str) -> pandoc.Block:
-    """One language's version of a unit, tagged with its language."""
+def unit(text: Text, xml: bool, role: str, ident: str = "") -> pandoc.Block:
+    """One language's version of a unit, tagged with its language; a heading keeps its own id
+    (the source's, in every edition), any other unit takes `ident`."""
     classes = ["unit", role] + (["fallback"] if text.fallback else [])
     if len(text.blocks) == 1 and text.blocks[0]["t"] == "Header":
         return tag_header(text.blocks[0], text.lang, xml, classes)
-    return pandoc.div(text.blocks, classes=classes, **lang_attrs(text.lang, xml))
+    return pandoc.div(text.blocks, ident, classes=classes, **lang_attrs(text.lang, xml))
 
 
 def tag_header(header: pandoc.Block, lang: str, xml: bool, classes: list[str]) -> pandoc.Block:
@@ -94,10 +95,22 @@ class HtmlParts:
         return self.meta.get((name, lang), "")
 
 
+def meta_keys(edition: Edition) -> list[tuple[str, str]]:
+    """The (field, language) pairs of the front matter that have a text."""
+    keys = [(name, lang) for lang in edition.languages for name in TRANSLATABLE_META]
+    return [key for key in keys if edition.meta_text(*key)]
+
+
+def meta_html(edition: Edition) -> dict[tuple[str, str], str]:
+    """The front matter alone as HTML, per field and language."""
+    keys = meta_keys(edition)
+    pieces = [[pandoc.plain(edition.meta_text(*key))] for key in keys]
+    return dict(zip(keys, pandoc.write_pieces(pieces, "html5", ["--wrap=none"]), strict=True))
+
+
 def html_parts(edition: Edition) -> HtmlParts:
     """Front matter, headings and body as HTML, in one pandoc call."""
-    keys = [(name, lang) for lang in edition.languages for name in TRANSLATABLE_META]
-    keys = [key for key in keys if edition.meta_text(*key)]
+    keys = meta_keys(edition)
     blocks = body(edition)
     heads = [b["c"] for b in blocks if b["t"] == "Header" and b["c"][1][0]]
     pieces = [[pandoc.plain(edition.meta_text(*key))] for key in keys]

@@ -1,11 +1,22 @@
-"""The web edition: one self-contained HTML page per edition (no request to another host)."""
+"""The web edition: one page per edition, its font subsets, and what search engines read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
-from folio.render.page import PageContext
+import jinja2
+
+from folio import fonts
+from folio.brand import Brand
+from folio.edition import edition_name
+from folio.render.page import PageContext, plain_text
 from folio.render.templating import render_template
+
+# Elements whose text is never drawn with the page's fonts.
+UNDRAWN = {"head", "script", "style", "template", "svg"}
+VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col"}
 
 
 @dataclass(frozen=True)
@@ -16,12 +27,137 @@ class EditionLink:
     languages: tuple[str, ...]
     current: bool
 
+    @property
+    def hreflang(self) -> str:
+        """A bilingual page is every language's default: it is the x-default alternate."""
+        return self.languages[0] if len(self.languages) == 1 else "x-default"
 
-def render_html(context: PageContext, links: list[EditionLink]) -> bytes:
-    """The page, with the stylesheet and the logo inline."""
-    css = (context.templates / "web.css").read_text(encoding="utf-8")
-    logo = context.brand.logo.read_text(encoding="utf-8")
+
+@dataclass(frozen=True)
+class WebPage:
+    """A page and the files next to it that it loads (its stylesheet and fonts)."""
+
+    html: bytes
+    files: dict[str, bytes] = field(default_factory=dict)  # path relative to the page's folder
+
+
+def render_html(context: PageContext, links: list[EditionLink]) -> WebPage:
+    """The edition's page, which loads the site's stylesheet and script and its own fonts."""
+    name = context.edition.name
+    variables = context.variables()
     html = render_template(
-        context.environment, "web.html.j2", **context.variables(), css=css, logo=logo, links=links
+        context.environment,
+        "web.html.j2",
+        **variables,
+        links=links,
+        urls=SiteUrls(context.settings.site_url, context.edition.document),
+        fonts_css=f"fonts/{name}.css",
+        json_ld=json_ld(context, links),
+        assets="../assets/",
+        home="../index.html",
+        footer_languages=context.edition.languages,
     )
-    return html.encode("utf-8")
+    files = page_fonts(
+        context.environment, context.brand, html, f"fonts/{name}", context.edition.languages
+    )
+    return WebPage(html.encode("utf-8"), files)
+
+
+def page_fonts(
+    environment: jinja2.Environment,
+    brand: Brand,
+    html: str,
+    folder: str,
+    languages: tuple[str, ...],
+) -> dict[str, bytes]:
+    """`<folder>.css` with an @font-face per WOFF2 subset in `<folder>/` (the page's characters
+    only), the font rule of each language, and the rules of the show-languages control."""
+    files: dict[str, bytes] = {}
+    faces = []
+    base = folder.rsplit("/", 1)[-1]
+    for found in fonts.subsets(brand, text_by_language(html)):
+        file_name = found.face.file_name.rsplit(".", 1)[0] + ".woff2"
+        files[f"{folder}/{file_name}"] = fonts.woff2(found.data)
+        faces.append((found.face, f"{base}/{file_name}"))
+    css = render_template(
+        environment, "web-fonts.css.j2", brand=brand, faces=faces, languages=languages
+    )
+    files[f"{folder}.css"] = css.encode("utf-8")
+    return files
+
+
+class _TextByLanguage(HTMLParser):
+    """The characters drawn in each language: text nodes under their nearest `lang`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str]] = []
+        self.found: dict[str, set[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID:
+            inherited = self.stack[-1][1] if self.stack else ""
+            self.stack.append((tag, dict(attrs).get("lang") or inherited))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and not any(tag in UNDRAWN for tag, _ in self.stack):
+            self.found.setdefault(self.stack[-1][1], set()).update(data.strip())
+
+
+def text_by_language(html: str) -> dict[str, set[str]]:
+    parser = _TextByLanguage()
+    parser.feed(html)
+    return {lang: chars for lang, chars in parser.found.items() if chars}
+
+
+@dataclass(frozen=True)
+class SiteUrls:
+    """Addresses of a document's pages: absolute under site-url when it is set, else relative."""
+
+    site_url: str
+    document: str
+
+    def page(self, languages: tuple[str, ...]) -> str:
+        name = f"{edition_name(languages)}.html"
+        return f"{self.site_url}{self.document}/{name}" if self.site_url else name
+
+
+def json_ld(context: PageContext, links: list[EditionLink]) -> str:
+    """schema.org ScholarlyArticle for this edition, linked to the original or its translations;
+    safe to place inside <script>."""
+    edition = context.edition
+    lang = edition.primary
+    urls = SiteUrls(context.settings.site_url, edition.document)
+    source = (context.source_language,)
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "@id": urls.page(edition.languages),
+        "url": urls.page(edition.languages),
+        "headline": plain_text(context.parts.field("title", lang)),
+        "alternativeHeadline": plain_text(context.parts.field("subtitle", lang)),
+        "inLanguage": list(edition.languages) if len(edition.languages) > 1 else lang,
+        "author": {
+            "@type": "Person",
+            "name": plain_text(context.parts.field("author.name", lang)),
+            "jobTitle": plain_text(context.parts.field("author.role", lang)),
+            "affiliation": plain_text(context.parts.field("author.affiliation", lang)),
+        },
+        "publisher": {"@type": "Organization", "name": context.brand.text("publisher", lang)},
+        "datePublished": edition.date.isoformat(),
+    }
+    if edition.languages == source:
+        data["workTranslation"] = [
+            {"@id": urls.page(link.languages)}
+            for link in links
+            if len(link.languages) == 1 and link.languages != source
+        ]
+    else:
+        data["translationOfWork"] = {"@id": urls.page(source)}
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    # "</" would end the <script> element early.
+    return text.replace("</", "<\\/")

@@ -75,12 +75,12 @@ class Shared:
 _shared: dict[Path, Shared] = {}
 
 
-def page_context(project: Project, edition: Edition, parts: HtmlParts) -> PageContext:
-    """The context for one edition's pages."""
-    shared = _shared.get(project.root)
-    if shared is None:
+def project_shared(project: Project) -> Shared:
+    """Brand, templates and labels of a project, read once a process."""
+    found = _shared.get(project.root)
+    if found is None:
         languages = (project.settings.source_language, *project.settings.languages)
-        shared = Shared(
+        found = Shared(
             brand=load_brand(project.root / project.settings.brand),
             environment=environment(project.templates_dir),
             labels={
@@ -88,14 +88,25 @@ def page_context(project: Project, edition: Edition, parts: HtmlParts) -> PageCo
                 for lang in languages
             },
         )
-        _shared[project.root] = shared
+        _shared[project.root] = found
+    return found
+
+
+def forget_shared() -> None:
+    """Read brand, templates and labels again (a long-running `folio serve` after an edit)."""
+    _shared.clear()
+
+
+def page_context(project: Project, edition: Edition, parts: HtmlParts) -> PageContext:
+    """The context for one edition's pages."""
+    common = project_shared(project)
     return PageContext(
         edition=edition,
         parts=parts,
-        brand=shared.brand,
-        labels=shared.labels,
+        brand=common.brand,
+        labels=common.labels,
         templates=project.templates_dir,
-        environment=shared.environment,
+        environment=common.environment,
         source_language=project.settings.source_language,
         root=project.root,
         settings=project.settings,

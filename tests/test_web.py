@@ -1,0 +1,262 @@
+"""The web site in a real browser: Debian's Chromium, headless, driven by Playwright."""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from fontTools.ttLib import TTFont
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import DOC, ROOT, Built
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+# As root and without a network: no sandbox, and none of Chromium's own calls home.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = ("index.html", f"{DOC}/en.html", f"{DOC}/zh-Hans.html", f"{DOC}/en+zh-Hans.html")
+WIDE, NARROW = 1280, 390
+BILINGUAL = f"{DOC}/en+zh-Hans.html"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built: Built) -> Iterator[str]:
+    """build/site/ served on 127.0.0.1: the origin every request must go to."""
+    handler = functools.partial(QuietHandler, directory=str(built.root / "build" / "site"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser: Browser, url: str, width: int, **options: object) -> Page:
+    context = browser.new_context(viewport={"width": width, "height": 800}, **options)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page
+
+
+def top_of(page: Page, ident: str) -> float:
+    return page.evaluate(f"document.getElementById('{ident}').getBoundingClientRect().top")
+
+
+def place(page: Page, ident: str, below: float) -> float:
+    """Scroll the element to `below` pixels under the toolbar, where the unit before it is out of
+    view: it is then the unit being read. Returns its top in the window."""
+    scroll = (
+        "top => window.scrollBy(0, document.getElementById('%s').getBoundingClientRect().top - top)"
+    )
+    page.evaluate(scroll % ident, 300)  # the toolbar is now stuck at the top of the window
+    top = below + page.evaluate("document.querySelector('.toolbar').getBoundingClientRect().bottom")
+    page.evaluate(scroll % ident, top)
+    return top
+
+
+@pytest.mark.parametrize("width", [WIDE, NARROW])
+@pytest.mark.parametrize("path", PAGES)
+def test_every_request_goes_to_the_site_and_nothing_is_blocked(
+    browser: Browser, site: str, path: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(site + path)
+    page.wait_for_load_state("networkidle")
+    assert any(url.endswith(".woff2") for url in requests)  # the fonts are the site's own
+    assert all(url.startswith(site) for url in requests), requests
+    # A script or style the Content-Security-Policy blocked, or a missing file, is an error.
+    assert errors == []
+    shots = ROOT / "build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    name = path.replace("/", "_").removesuffix(".html")
+    page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("width", [WIDE, NARROW])
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_violation(browser: Browser, site: str, path: str, width: int) -> None:
+    # axe is injected as a script, which the pages' own policy rightly refuses.
+    page = open_page(browser, site + path, width, bypass_csp=True)
+    page.add_script_tag(path=str(AXE))
+    tags = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags
+    )
+    assert result["passes"], "axe ran no rule"
+    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert violations == []
+
+
+def test_wide_screen_sets_each_units_halves_side_by_side(browser: Browser, site: str) -> None:
+    page = open_page(browser, site + BILINGUAL, WIDE)
+    rows = page.evaluate(
+        """[...document.querySelectorAll('.pair')].map(pair =>
+             [...pair.querySelectorAll(':scope > .half')].map(half => {
+               const box = half.getBoundingClientRect();
+               return [box.left, box.top, box.right];
+             }))"""
+    )
+    assert len(rows) > 10
+    for (_, top_a, right_a), (left_b, top_b, _) in rows:
+        assert abs(top_a - top_b) < 1  # top-aligned
+        assert right_a <= left_b  # side by side, English first
+
+
+def test_narrow_screen_interleaves_without_scrolling_sideways(browser: Browser, site: str) -> None:
+    page = open_page(browser, site + BILINGUAL, NARROW)
+    rows = page.evaluate(
+        """[...document.querySelectorAll('.pair')].map(pair =>
+             [...pair.querySelectorAll(':scope > .half')].map(half => {
+               const box = half.getBoundingClientRect();
+               return [box.top, box.bottom];
+             }))"""
+    )
+    for (_, bottom_a), (top_b, _) in rows:
+        assert top_b >= bottom_a - 0.5  # each unit, then its translation below it
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
+    for path in PAGES:
+        page.goto(site + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW, path
+
+
+@pytest.mark.parametrize("width", [WIDE, NARROW])
+def test_show_control_hides_a_language_and_keeps_the_place(
+    browser: Browser, site: str, width: int
+) -> None:
+    page = open_page(browser, site + BILINGUAL, width)
+    top = place(page, "u11", 10)
+    page.click("button[data-show='zh-Hans']")
+    assert abs(top_of(page, "u11") - top) < 2
+    assert page.is_hidden("#u11-en") and page.is_visible("#u11-zh-Hans")
+    assert page.get_attribute("button[data-show='zh-Hans']", "aria-pressed") == "true"
+    top = place(page, "u8", 5)
+    page.click("button[data-show='en']")
+    assert abs(top_of(page, "u8") - top) < 2
+    assert page.is_visible("#u8-en") and page.is_hidden("#u8-zh-Hans")
+    # Remembered without cookies: the next visit shows English alone.
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.is_hidden("#u8-zh-Hans")
+    assert page.context.cookies() == []
+    page.click("button[data-show='both']")
+    assert page.is_visible("#u8-en") and page.is_visible("#u8-zh-Hans")
+
+
+@pytest.mark.parametrize(
+    ("start", "target", "width"),
+    [(BILINGUAL, "zh-Hans", WIDE), (f"{DOC}/zh-Hans.html", "en", NARROW)],
+)
+def test_switcher_opens_the_other_edition_at_the_same_place(
+    browser: Browser, site: str, start: str, target: str, width: int
+) -> None:
+    page = open_page(browser, site + start, width)
+    top = place(page, "u6", 10)
+    with page.expect_navigation():
+        page.click(f"nav.editions a[hreflang='{target}']")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    page.wait_for_timeout(200)
+    assert page.url.endswith(f"{DOC}/{target}.html#u6")
+    assert page.evaluate("document.documentElement.lang") == target
+    assert abs(top_of(page, "u6") - top) < 3
+
+
+def test_switcher_is_reached_by_keyboard_and_shows_focus(browser: Browser, site: str) -> None:
+    page = open_page(browser, site + BILINGUAL, WIDE)
+    reached = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        reached.append(
+            page.evaluate(
+                """(() => { const e = document.activeElement;
+                    return [e.getAttribute('hreflang') || e.dataset.show || e.className,
+                            getComputedStyle(e).outlineStyle]; })()"""
+            )
+        )
+    names = [name for name, _ in reached]
+    assert {"en", "zh-Hans", "both"} <= set(names), names
+    assert all(style != "none" for name, style in reached if name in ("en", "zh-Hans"))
+
+
+def test_chinese_is_set_in_the_sites_own_face_with_loose_leading(
+    browser: Browser, site: str
+) -> None:
+    page = open_page(browser, site + f"{DOC}/zh-Hans.html", WIDE)
+    ratio = page.evaluate(
+        """(() => { const p = document.querySelector('#u3 p'); const s = getComputedStyle(p);
+                   return parseFloat(s.lineHeight) / parseFloat(s.fontSize); })()"""
+    )
+    assert ratio >= 1.6
+    assert page.evaluate("document.fonts.check('16px \"Noto Serif CJK SC\"', '安全')")
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
+    )
+    assert '"Noto Serif CJK SC"' in loaded or "Noto Serif CJK SC" in loaded
+
+
+def test_print_hides_the_navigation(browser: Browser, site: str) -> None:
+    page = open_page(browser, site + BILINGUAL, WIDE)
+    page.emulate_media(media="print")
+    assert page.is_hidden("nav.editions") and page.is_hidden(".show")
+    assert page.is_visible("#u3")
+
+
+def test_font_subsets_hold_only_the_characters_drawn(built: Built) -> None:
+    folder = built.root / "build" / "site" / DOC / "fonts"
+    font = TTFont(io.BytesIO((folder / "zh-Hans" / "NotoSerifCJKSC-Regular.woff2").read_bytes()))
+    assert font.flavor == "woff2"
+    covered = {chr(code) for code in font.getBestCmap()}
+    html = (built.root / "build" / "site" / DOC / "zh-Hans.html").read_text(encoding="utf-8")
+    assert "安" in covered and "安" in html
+    # Nothing the page does not draw: every covered Han character is in the page.
+    han = {char for char in covered if "\u4e00" <= char <= "\u9fff"}
+    assert han and all(char in html for char in han)
+    assert len(covered) < 2000  # the full face has 65,000 glyphs
+
+
+def test_json_ld_parses_and_links_the_translations(built: Built) -> None:
+    found = {}
+    for name in ("en", "zh-Hans", "en+zh-Hans"):
+        html = (built.root / "build" / "site" / DOC / f"{name}.html").read_text(encoding="utf-8")
+        block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+        found[name] = json.loads(block)
+    assert found["en"]["@type"] == "ScholarlyArticle"
+    assert found["en"]["inLanguage"] == "en"
+    assert found["zh-Hans"]["inLanguage"] == "zh-Hans"
+    assert found["en+zh-Hans"]["inLanguage"] == ["en", "zh-Hans"]
+    assert found["en"]["workTranslation"] == [{"@id": "zh-Hans.html"}]
+    assert found["zh-Hans"]["translationOfWork"] == {"@id": "en.html"}
+    assert found["zh-Hans"]["headline"] == "中国的全球共同安全愿景"
