@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
-from conftest import EDITIONS, Built
+from conftest import DOC, EDITIONS, Built, run_folio
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col"}
@@ -125,3 +126,31 @@ def test_home_page_lists_every_edition_and_its_downloads(built: Built) -> None:
             size = built_file.stat().st_size
             label = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{round(size / 1e3)} kB"
             assert f"({label})" in home, label
+
+
+def test_site_url_makes_every_link_for_search_engines_absolute(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    setting = 'site-url = "https://example.org/articles/"'
+    pyproject.write_text(
+        pyproject.read_text().replace("[tool.folio]\n", f"[tool.folio]\n{setting}\n")
+    )
+    result = run_folio(project, "build", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    html = (project / "build" / "site" / DOC / "zh-Hans.html").read_text(encoding="utf-8")
+    page = f"https://example.org/articles/{DOC}/zh-Hans.html"
+    assert f'<link rel="canonical" href="{page}">' in html
+    assert f'<meta property="og:url" content="{page}">' in html
+    assert dict(ALTERNATE.findall(html))["en"] == f"https://example.org/articles/{DOC}/en.html"
+    assert f'"translationOfWork": {{\n  "@id": "https://example.org/articles/{DOC}/en.html"' in html
+
+
+def test_a_site_url_without_scheme_is_refused(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text().replace(
+        "[tool.folio]\n", '[tool.folio]\nsite-url = "example.org"\n'
+    )
+    pyproject.write_text(text)
+    result = run_folio(project, "build", "--format", "html")
+    assert result.returncode == 1
+    assert result.stderr.startswith("folio: error: pyproject.toml:")
+    assert "site-url 'example.org' is not an http(s) address ending in /" in result.stderr
