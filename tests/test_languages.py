@@ -117,3 +117,25 @@ def test_an_english_arabic_edition_sets_arabic_right_to_left(paper: Path) -> Non
         letters = {c["text"] for page in pdf.pages for c in page.chars}
     assert any("Arabic" in font for font in fonts), fonts
     assert set("الأمن") <= letters
+
+
+def test_three_languages_give_one_x_default_and_reciprocal_alternates(paper: Path) -> None:
+    start_language(paper, "fr")
+    start_language(paper, "ar")
+    result = run_folio(paper, "build", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    site = paper / "build" / "site" / "paper"
+    pages = sorted(site.glob("*.html"))
+    assert [p.name for p in pages] == ["ar.html", "en+ar.html", "en+fr.html", "en.html", "fr.html"]
+    expected = [
+        ("en", "en.html"),
+        ("fr", "fr.html"),
+        ("ar", "ar.html"),
+        ("x-default", "en+fr.html"),
+    ]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        found = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html)
+        assert found == expected, page.name
+    home = (paper / "build" / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Un court article" in home and "ورقة قصيرة" in home

@@ -27,10 +27,13 @@ class EditionLink:
     languages: tuple[str, ...]
     current: bool
 
-    @property
-    def hreflang(self) -> str:
-        """A bilingual page is every language's default: it is the x-default alternate."""
-        return self.languages[0] if len(self.languages) == 1 else "x-default"
+
+def alternates(links: list[EditionLink]) -> list[tuple[str, tuple[str, ...]]]:
+    """(hreflang, edition) for search engines: each language's own page, and the first bilingual
+    page as x-default, the page for a reader of any language (there is one x-default)."""
+    found = [(link.languages[0], link.languages) for link in links if len(link.languages) == 1]
+    bilingual = [link.languages for link in links if len(link.languages) > 1]
+    return found + [("x-default", bilingual[0])] if bilingual else found
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ def render_html(context: PageContext, links: list[EditionLink]) -> WebPage:
         "web.html.j2",
         **variables,
         links=links,
+        alternates=alternates(links),
         urls=SiteUrls(context.settings.site_url, context.edition.document),
         fonts_css=f"fonts/{name}.css",
         json_ld=json_ld(context, links),
