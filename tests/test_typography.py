@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ROOT, Built, run_folio
 from folio import pofile
+from folio.render.compose import break_at_quotes
 
 CLOSING = "、。，；：？！」』）》〉】”’"
 OPENING = "「『（《〈【“‘"
@@ -104,3 +105,11 @@ def test_han_latin_spacing_is_a_quarter_em_everywhere(built: Built) -> None:
                     gaps.append((b["x0"] - a["x1"]) / a["size"])
     assert len(gaps) >= 5  # 2022年, 30年, 5万 … (（GSI） has full-width brackets: no space)
     assert all(0.125 <= gap <= 0.27 for gap in gaps), gaps
+
+
+def test_lines_may_break_beside_quotation_marks_only_where_clreq_allows() -> None:
+    html = '<p>说：“甲”、“乙”《“丙”》“丁”——“戊”。<a title="“”">China’s “x”</a></p>'
+    assert break_at_quotes(html) == (
+        "<p>说：\u200b“甲”、\u200b“乙”\u200b《“丙”》\u200b“丁”——“戊”。"
+        '<a title="“”">China’s “x”</a></p>'
+    )
