@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2
+import pytest
+from pypdf import PdfReader
 
 from conftest import DOC, run_folio
-from folio.render.booklet import saddle_stitch
+from folio.render.booklet import MM, saddle_stitch
+
+A5 = (148 * MM, 210 * MM)
 
 
 def test_saddle_stitch_order() -> None:
@@ -69,3 +75,70 @@ def test_creep_moves_inner_sheets_toward_the_spine(project: Path) -> None:
     assert run_folio(project, *args).returncode == 0
     assert abs(first_x(path, 0, "right") - outer) < 0.01  # the outer sheet stays
     assert abs((inner - first_x(path, 2, "right")) - 72 / 25.4) < 0.01  # 1 mm toward the spine
+
+
+def test_with_bleed_the_sheet_bleeds_on_its_outer_edges_only(project: Path) -> None:
+    """Left-hand pages painted red and right-hand pages blue up to their bleed edge: on the
+    sheet each keeps its outer bleed, the two meet at the spine, and crop marks stand outside."""
+    (project / "templates" / "print.css").open("a").write(
+        "@page :left { background: #ff0000; } @page :right { background: #0000ff; }\n"
+    )
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace("[tool.folio]\n", "[tool.folio]\nbleed-mm = 3\n")
+    )
+    result = run_folio(project, "build", "--format", "booklet", "--edition", "en")
+    assert result.returncode == 0, result.stderr
+    path = project / "build" / DOC / f"{DOC}.en.booklet.pdf"
+    reader = PdfReader(path)
+    pages = len(PdfReader(project / "build" / DOC / f"{DOC}.en.pdf").pages)
+    assert len(reader.pages) == -(-pages // 4) * 2
+    for side in reader.pages:
+        trim, bleed, media = side.trimbox, side.bleedbox, side.mediabox
+        assert float(trim.width) == pytest.approx(2 * A5[0], abs=0.1)
+        assert float(trim.height) == pytest.approx(A5[1], abs=0.1)
+        for edge, sign in (("left", -1), ("bottom", -1), ("right", 1), ("top", 1)):
+            outward = sign * (float(getattr(bleed, edge)) - float(getattr(trim, edge)))
+            assert outward == pytest.approx(3 * MM, abs=0.1), edge
+            assert sign * (float(getattr(media, edge)) - float(getattr(bleed, edge))) >= 5 * MM
+
+    # A side with two printed pages: the fourth (a left-hand page) and the ninth (a right one).
+    side = saddle_stitch(pages).index((3, 8))
+    trim = reader.pages[side].trimbox
+    left, top, spine = float(trim.left), float(trim.top), float(trim.left) + A5[0]
+    middle = float(trim.bottom) + A5[1] / 2
+    colour = sheet_colours(path, side)
+    assert colour(left - 1.5 * MM, middle) == "red"  # the outer bleed, kept
+    assert colour(left - 1.5 * MM, top + 1.5 * MM) == "red"
+    assert colour(float(trim.right) + 1.5 * MM, middle) == "blue"
+    assert colour(spine - 0.5 * MM, top + 1.5 * MM) == "red"  # no bleed at the spine
+    assert colour(spine + 0.5 * MM, top + 1.5 * MM) == "blue"
+    assert colour(left - 3.5 * MM, middle) == "white"  # nothing beyond the bleed
+    assert colour(left - 6.5 * MM, top) == "black"  # a crop mark on the trim line
+
+    # Every half still shows the page saddle-stitch order puts there.
+    with pdfplumber.open(project / "build" / DOC / f"{DOC}.en.pdf") as original:
+        texts = [" ".join((page.extract_text() or "").split()) for page in original.pages]
+    for number, (left_page, right_page) in enumerate(saddle_stitch(pages)):
+        for half, page in zip(halves(path, number), (left_page, right_page), strict=True):
+            assert " ".join(half.split()) == ("" if page is None else texts[page])
+
+
+SCALE = 6  # pixels a point: a 0.25 pt hairline covers a pixel and a half
+COLOURS = {"red": (255, 0, 0), "blue": (0, 0, 255), "white": (255, 255, 255), "black": (0, 0, 0)}
+
+
+def sheet_colours(path: Path, side: int) -> Callable[[float, float], str]:
+    """The nearest named colour at (x, y), in PDF points, of a sheet side (rendered once)."""
+    page = pypdfium2.PdfDocument(path)[side]
+    image = page.render(scale=SCALE).to_pil().convert("RGB")
+    height = page.get_height()
+
+    def colour(x: float, y: float) -> str:
+        pixel = image.getpixel((round(x * SCALE), round((height - y) * SCALE)))
+        return min(
+            COLOURS,
+            key=lambda name: sum(abs(a - b) for a, b in zip(COLOURS[name], pixel, strict=True)),
+        )
+
+    return colour

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from pypdf import PdfReader
 
-from conftest import ROOT, run_folio
+from conftest import DOC, ROOT, run_folio
 from folio import pofile
 
 SOURCE = """---
@@ -139,3 +140,37 @@ def test_three_languages_give_one_x_default_and_reciprocal_alternates(paper: Pat
         assert found == expected, page.name
     home = (paper / "build" / "site" / "index.html").read_text(encoding="utf-8")
     assert "Un court article" in home and "ورقة قصيرة" in home
+
+
+def test_traditional_chinese_is_set_in_a_tc_face_and_quoted_with_corner_brackets(
+    project: Path,
+) -> None:
+    """A zh-Hant catalog (a few entries, tests/fixtures/zh-Hant): TC faces, `lang="zh-Hant"`
+    (the font's locl then centres the punctuation, Taiwan style), and 「」 as QA asks."""
+    assert run_folio(project, "init-lang", "zh-Hant").returncode == 0
+    po = project / "translations" / "zh-Hant" / f"{DOC}.po"
+    shutil.copy(Path(__file__).parent / "fixtures" / "zh-Hant" / f"{DOC}.po", po)
+    assert run_folio(project, "update").returncode == 0  # the other units, untranslated
+    check = run_folio(project, "check")
+    assert check.returncode == 0, check.stdout
+    result = run_folio(project, "build", "--format", "pdf", "--format", "html", "-j", "1")
+    assert result.returncode == 0, result.stderr
+
+    page = (project / "build" / "site" / DOC / "zh-Hant.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-Hant"' in page
+    assert re.search(
+        r'lang="zh-Hant"[^>]*>\s*<p>在2022年博鰲亞洲論壇年會上，習近平主席提出中國的「', page
+    )
+    pdf_path = project / "build" / DOC / f"{DOC}.zh-Hant.pdf"
+    assert PdfReader(pdf_path).trailer["/Root"]["/Lang"] == "zh-Hant"
+    translated = "".join(m.string for m in pofile.read(po, "zh-Hant").catalog if m.id)
+    with pdfplumber.open(pdf_path) as pdf:
+        chars = [c for p in pdf.pages[4:] for c in p.chars if c["text"] in translated]
+    assert {"「", "」", "鰲", "願"} <= {c["text"] for c in chars}
+    faces = {c["fontname"].split("+")[-1] for c in chars if not c["text"].isascii()}
+    assert faces and all("CJK-TC" in face for face in faces), faces
+
+    # “” are Simplified usage: in a zh-Hant entry, QA asks for 「」.
+    po.write_text(po.read_text(encoding="utf-8").replace("「", "“").replace("」", "”"), "utf-8")
+    check = run_folio(project, "check")
+    assert check.returncode == 1 and "quotation marks not paired as 「 」" in check.stdout

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import shutil
 import unicodedata
+from pathlib import Path
 
 import pdfplumber
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from conftest import EDITIONS, Built
+from conftest import EDITIONS, ROOT, Built, run_folio
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -124,3 +126,32 @@ def test_running_heads_name_the_section_on_right_pages(built: Built) -> None:
     body = [n for n in heads if n > 5]
     assert any("Shared Security 共同安全" in heads[n] for n in body if n % 2)  # right pages
     assert all("China’s Vision" in heads[n] for n in body if not n % 2)  # left: the title
+
+
+def test_no_page_ends_with_a_heading(tmp_path: Path) -> None:
+    """Forty sections of varied length: with `break-after: auto` on headings some would end a
+    page. Sections run on (an A5 article, no new page each); each heading keeps with its text."""
+    root = tmp_path / "sections"
+    (root / "source").mkdir(parents=True)
+    shutil.copytree(ROOT / "templates", root / "templates")
+    (root / "pyproject.toml").write_text("[tool.folio]\n")
+    sections = "\n\n".join(
+        f"## Section {n}\n\n" + "Security is indivisible and shared. " * (4 + (n * 7) % 30)
+        for n in range(40)
+    )
+    (root / "source" / "sections.md").write_text(
+        f"---\ntitle: Sections\nauthor: Test\ndate: 2024-01-01\nlang: en\n---\n\n{sections}\n"
+    )
+    result = run_folio(root, "build", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(root / "build" / "sections" / "sections.en.pdf") as pdf:
+        pages = pdf.pages[4:]  # after cover, title page, imprint and contents
+        last_lines = []
+        for page in pages:
+            # Body and headings, not page numbers or running heads (sizes are 9.99… for 10 pt).
+            text = [c for c in page.chars if round(c["size"], 1) >= 10]
+            if text:
+                bottom = max(c["top"] for c in text)
+                last_lines.append({round(c["size"], 1) for c in text if c["top"] == bottom})
+    assert len(last_lines) > 10
+    assert all(sizes == {10.0} for sizes in last_lines), last_lines

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    RectangleObject,
+)
 
 MM = 72 / 25.4  # PDF points in a millimetre
+# Crop and fold marks: 1 mm clear of the bleed, 5 mm long, hairlines in registration colour.
+MARK_GAP = 1 * MM
+MARK_LENGTH = 5 * MM
+MARK_WIDTH = 0.25
+REGISTRATION = NameObject("/FolioRegistration")
 
 
 def saddle_stitch(pages: int) -> list[tuple[int | None, int | None]]:
@@ -27,28 +42,137 @@ def saddle_stitch(pages: int) -> list[tuple[int | None, int | None]]:
     return sides
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet side in points: two trimmed pages side by side, their bleed around the sheet,
+    and room for crop marks outside it (none without bleed)."""
+
+    page_width: float
+    page_height: float
+    bleed: float
+
+    @classmethod
+    def for_page(cls, page: PageObject) -> Sheet:
+        """From a page's TrimBox and BleedBox (WeasyPrint sets both for `bleed`)."""
+        trim, bleed = page.trimbox, page.bleedbox
+        return cls(float(trim.width), float(trim.height), float(trim.left - bleed.left))
+
+    @property
+    def margin(self) -> float:
+        """From the media's edge to the trim: the bleed and the marks beyond it."""
+        return self.bleed + MARK_GAP + MARK_LENGTH if self.bleed > 0 else 0.0
+
+    @property
+    def media(self) -> tuple[float, float]:
+        return 2 * self.page_width + 2 * self.margin, self.page_height + 2 * self.margin
+
+    @property
+    def trim(self) -> tuple[float, float, float, float]:
+        """The finished sheet: both pages, abutting at the spine."""
+        m = self.margin
+        return m, m, m + 2 * self.page_width, m + self.page_height
+
+    def bleed_box(self) -> tuple[float, float, float, float]:
+        left, bottom, right, top = self.trim
+        b = self.bleed
+        return left - b, bottom - b, right + b, top + b
+
+    def half(self, side: str) -> tuple[float, float, float, float]:
+        """Where one page shows: its trim and its outer bleed; at the spine it stops at the trim."""
+        left, bottom, right, top = self.bleed_box()
+        spine = self.margin + self.page_width
+        return (left, bottom, spine, top) if side == "left" else (spine, bottom, right, top)
+
+    def marks(self) -> list[tuple[tuple[float, float, float, float], bool]]:
+        """((x0, y0, x1, y1), dashed) of each mark: crop marks on the sheet's trim lines at its
+        four corners, and dashed fold marks on the spine, all outside the bleed."""
+        if self.bleed <= 0:
+            return []
+        left, bottom, right, top = self.trim
+        near, far = self.bleed + MARK_GAP, self.bleed + MARK_GAP + MARK_LENGTH
+        lines = []
+        for x, outward in ((left, -1), (right, 1)):
+            for y, upward in ((bottom, -1), (top, 1)):
+                lines.append(((x + outward * near, y, x + outward * far, y), False))
+                lines.append(((x, y + upward * near, x, y + upward * far), False))
+        spine = self.margin + self.page_width
+        lines.append(((spine, bottom - near, spine, bottom - far), True))
+        lines.append(((spine, top + near, spine, top + far), True))
+        return lines
+
+
 def impose(pdf: bytes, creep_mm: float = 0.0) -> tuple[bytes, int]:
     """Each pair of pages side by side on a sheet twice as wide (A5 pages on A4 landscape).
 
+    With bleed, the pages are trimmed, the sheet keeps their bleed on its outer edges only, and
+    crop and fold marks stand outside it (TrimBox: the finished sheet; BleedBox: trim + bleed).
     `creep_mm` moves the pages of each inner sheet that much further toward the spine, since
     inner sheets stick out at the fore-edge once folded. Returns the PDF and its sheet sides.
     """
     reader = PdfReader(io.BytesIO(pdf))
     sides = saddle_stitch(len(reader.pages))
-    width = float(reader.pages[0].mediabox.width)
-    height = float(reader.pages[0].mediabox.height)
+    sheet = Sheet.for_page(reader.pages[0])
     writer = PdfWriter()
-    for number, (left, right) in enumerate(sides):
+    for number, pair in enumerate(sides):
         shift = (number // 2) * creep_mm * MM
-        side = writer.add_blank_page(width=2 * width, height=height)
-        if left is not None:
-            side.merge_transformed_page(reader.pages[left], Transformation().translate(shift, 0))
-        if right is not None:
-            side.merge_transformed_page(
-                reader.pages[right], Transformation().translate(width - shift, 0)
-            )
+        side = writer.add_blank_page(*sheet.media)
+        if sheet.bleed > 0:
+            side.trimbox = RectangleObject(sheet.trim)
+            side.bleedbox = RectangleObject(sheet.bleed_box())
+            draw_marks(side, sheet)
+        for index, half, offset in zip(pair, ("left", "right"), (shift, -shift), strict=True):
+            if index is not None:
+                place(side, reader.pages[index], sheet, half, offset)
     if reader.metadata:
         writer.add_metadata(dict(reader.metadata))
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue(), len(sides)
+
+
+def place(side: PageObject, page: PageObject, sheet: Sheet, half: str, shift: float) -> None:
+    """Put a page's trim on its half of the sheet, `shift` points to the right, clipped there."""
+    trim = page.trimbox
+    x = sheet.margin + (sheet.page_width if half == "right" else 0) + shift - float(trim.left)
+    y = sheet.margin - float(trim.bottom)
+    # pypdf clips a merged page to its CropBox: the half of the sheet, in the page's own terms.
+    left, bottom, right, top = sheet.half(half)
+    page.cropbox = RectangleObject((left - x, bottom - y, right - x, top - y))
+    side.merge_transformed_page(page, Transformation().translate(x, y))
+
+
+def draw_marks(side: PageObject, sheet: Sheet) -> None:
+    """Stroke the sheet's marks in registration colour (every separation, as printers expect)."""
+    side[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/ColorSpace"): DictionaryObject({REGISTRATION: registration_colour_space()})}
+    )
+    operations: list[tuple[list, bytes]] = [
+        ([REGISTRATION], b"CS"),
+        ([FloatObject(1)], b"SCN"),
+        ([FloatObject(MARK_WIDTH)], b"w"),
+    ]
+    for (x0, y0, x1, y1), dashed in sheet.marks():
+        dash = ArrayObject([FloatObject(2), FloatObject(2)] if dashed else [])
+        operations.append(([dash, NumberObject(0)], b"d"))
+        operations.append(([FloatObject(x0), FloatObject(y0)], b"m"))
+        operations.append(([FloatObject(x1), FloatObject(y1)], b"l"))
+        operations.append(([], b"S"))
+    stream = ContentStream(None, side.pdf)
+    stream.operations = operations
+    side.replace_contents(stream)
+
+
+def registration_colour_space() -> ArrayObject:
+    """/Separation /All: ink on every plate, full tint at 1."""
+    tint = DictionaryObject(
+        {
+            NameObject("/FunctionType"): NumberObject(2),
+            NameObject("/Domain"): ArrayObject([NumberObject(0), NumberObject(1)]),
+            NameObject("/C0"): ArrayObject([FloatObject(0)] * 4),
+            NameObject("/C1"): ArrayObject([FloatObject(1)] * 4),
+            NameObject("/N"): NumberObject(1),
+        }
+    )
+    return ArrayObject(
+        [NameObject("/Separation"), NameObject("/All"), NameObject("/DeviceCMYK"), tint]
+    )

@@ -122,7 +122,8 @@ def html_parts(edition: Edition) -> HtmlParts:
     headings = [
         Heading(attr[0], level, text) for (level, attr, _), text in zip(heads, entries, strict=True)
     ]
-    return HtmlParts(dict(zip(keys, meta, strict=True)), html[-1], headings, html[-2])
+    printed_html = break_at_quotes(html[-2])
+    return HtmlParts(dict(zip(keys, meta, strict=True)), html[-1], headings, printed_html)
 
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -149,6 +150,30 @@ def autospace(node: Any, lang: str) -> Any:
     ):
         return {**node, "c": autospace(node["c"], attr_lang(node) or lang)}
     return node
+
+
+# Where Unicode 15.1's line breaking (UAX #14, LB19a) allows a break at a quotation mark set
+# among East Asian characters: before an opening mark that follows a Han character or a closing
+# mark, after a closing mark that a Han character or an opening mark follows. clreq's rules
+# hold: no line starts with a closing mark or ends with an opening one.
+CLOSING_MARKS = "、。，；：？！」』）》〉】\u201d\u2019"
+OPENING_MARKS = "「『（《〈【\u201c\u2018"
+_QUOTE_BREAK = re.compile(
+    f"(?<=[{HAN}{CLOSING_MARKS}])(?=[\u201c\u2018])|(?<=[\u201d\u2019])(?=[{HAN}{OPENING_MARKS}])"
+)
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def break_at_quotes(html: str) -> str:
+    """The print body with a zero-width space at each such break. Pango 1.50 follows the older
+    rule (never break beside a quotation mark), which leaves runs like “甲”、“乙”、“丙” unbreakable
+    and the line before them very short; the zero-width space is neither drawn nor extracted."""
+    chunks = _TAG.split(html)
+    # Odd chunks are tags: only text between them changes.
+    return "".join(
+        chunk if index % 2 else _QUOTE_BREAK.sub("\u200b", chunk)
+        for index, chunk in enumerate(chunks)
+    )
 
 
 def is_chinese(lang: str) -> bool:

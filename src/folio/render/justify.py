@@ -1,0 +1,190 @@
+"""Inter-character justification for Chinese lines, which WeasyPrint 70 leaves ragged.
+
+WeasyPrint justifies a line only by widening its spaces (layout/inline.py `justify_line`), so
+a line of Han characters, which has none, stays short of the right edge. This module replaces
+`justify_line` with one that spreads the extra width over the gaps between CJK characters
+(and the word spaces of Latin text on the same line), by widening glyph advances in each text
+box's Pango layout, which WeasyPrint draws glyph by glyph. No character is added to the text.
+It relies on WeasyPrint's internals, so it is pinned to one version (see `WEASYPRINT`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import weasyprint
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import inline
+from weasyprint.text.ffi import TO_UNITS, ffi, pango
+from weasyprint.text.line_break import Layout
+
+# The WeasyPrint version whose layout/inline.py and text/line_break.py this module was written
+# against; tests/test_justify.py fails when pyproject.toml pins another.
+WEASYPRINT = "70.0"
+# East Asian Width "ambiguous" marks that Chinese fonts set full width: CJK in Chinese text.
+AMBIGUOUS_CJK = "\u201c\u201d\u2018\u2019\u2014\u2026\u00b7"
+# Marks set doubled (—— and ……) as one unit: never spread apart (clreq).
+DOUBLED = "\u2014\u2026"
+SPACES = " \u00a0"
+# Invisible characters (compose.py's break opportunities): no gap of their own.
+ZERO_WIDTH = "\u200b\u2060\ufeff"
+# What an atomic inline (an image) counts as in the line's text: neither CJK nor a space.
+OBJECT = "\ufffc"
+
+_original = inline.justify_line
+
+
+def install() -> bool:
+    """Put `justify_line` in WeasyPrint's place; False (and nothing changed) on another version."""
+    if weasyprint.__version__ != WEASYPRINT:
+        return False
+    inline.justify_line = justify_line
+    return True
+
+
+def installed() -> bool:
+    return inline.justify_line is justify_line
+
+
+@dataclass
+class Piece:
+    """An in-flow leaf of a line: a text box, or an atomic box standing for one character."""
+
+    box: boxes.Box
+    text: str
+    chinese: bool
+
+
+def justify_line(context, line: boxes.LineBox, extra_width: float) -> None:
+    """Spread `extra_width` over the line's gaps: between CJK characters, and word spaces."""
+    if line.style["direction"] != "ltr":
+        _original(context, line, extra_width)
+        return
+    pieces = list(leaves(line))
+    gaps = opportunities(pieces)
+    if not any(kind == "cjk" for _, _, kind in gaps):
+        _original(context, line, extra_width)  # no Chinese here: spaces only, as before
+        return
+    by_piece: dict[int, list[int]] = {}
+    for piece, offset, _ in gaps:
+        by_piece.setdefault(piece, []).append(offset)
+    spacing = extra_width / len(gaps)
+    widen(line, spacing, {id(pieces[k].box): v for k, v in by_piece.items()}, 0)
+
+
+def leaves(box: boxes.Box) -> Iterator[Piece]:
+    """The line's in-flow text and atomic boxes, left to right."""
+    for child in box.children:
+        if not child.is_in_normal_flow():
+            continue
+        if isinstance(child, boxes.TextBox):
+            yield Piece(child, child.text, is_chinese(child.style["lang"]))
+        elif isinstance(child, (boxes.LineBox, boxes.InlineBox)):
+            yield from leaves(child)
+        else:
+            yield Piece(child, OBJECT, False)
+
+
+def is_chinese(lang: str | None) -> bool:
+    return bool(lang) and lang.split("-")[0].lower() == "zh"
+
+
+def is_cjk(char: str, chinese: bool) -> bool:
+    """Han, kana, CJK and full-width punctuation; quotes, dashes and ellipses in Chinese text."""
+    return unicodedata.east_asian_width(char) in "WF" or (chinese and char in AMBIGUOUS_CJK)
+
+
+def opportunities(pieces: list[Piece]) -> list[tuple[int, int, str]]:
+    """(piece, UTF-8 offset in its text, kind) of each character that takes extra space after
+    it: a CJK character before another ("cjk"), or a space between two Latin ones ("space").
+    Spaces next to Han (autospace's quarter em) keep their width, as do Latin words."""
+    chars = [
+        (number, offset, char, piece.chinese)
+        for number, piece in enumerate(pieces)
+        for offset, char in utf8_offsets(piece.text)
+        if char not in ZERO_WIDTH
+    ]
+    found = []
+    for index in range(len(chars) - 1):
+        number, offset, char, chinese = chars[index]
+        after, after_chinese = chars[index + 1][2], chars[index + 1][3]
+        if is_cjk(char, chinese) and is_cjk(after, after_chinese):
+            if not (char == after and char in DOUBLED):
+                found.append((number, offset, "cjk"))
+        elif char in SPACES and index > 0:
+            before, before_chinese = chars[index - 1][2], chars[index - 1][3]
+            if not (is_cjk(before, before_chinese) or is_cjk(after, after_chinese)) and (
+                before not in SPACES and after not in SPACES
+            ):
+                found.append((number, offset, "space"))
+    return found
+
+
+def utf8_offsets(text: str) -> Iterator[tuple[int, str]]:
+    offset = 0
+    for char in text:
+        yield offset, char
+        offset += len(char.encode())
+
+
+def widen(box: boxes.Box, spacing: float, offsets: dict[int, list[int]], x_advance: float) -> float:
+    """Move each box by the space added before it and widen it by the space added inside it,
+    the way WeasyPrint's `add_word_spacing` does for word spaces."""
+    if isinstance(box, boxes.TextBox):
+        box.position_x += x_advance
+        spread = offsets.get(id(box), [])
+        if spread:
+            layout = SpacedLayout(box.style, spacing, tuple(sorted(spread)))
+            layout.set_text(box.text)
+            layout.deactivate()
+            box.pango_layout = layout
+            box.width += spacing * len(spread)
+            x_advance += spacing * len(spread)
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        box.position_x += x_advance
+        before = x_advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                x_advance = widen(child, spacing, offsets, x_advance)
+        box.width += x_advance - before
+    else:
+        box.translate(x_advance, 0)
+    return x_advance
+
+
+class SpacedLayout(Layout):
+    """A Pango layout whose glyphs at the given UTF-8 offsets (sorted) advance `spacing` further."""
+
+    def __init__(self, style, spacing: float, offsets: tuple[int, ...]) -> None:
+        self.spacing = spacing
+        self.offsets = offsets
+        super().__init__(style)
+
+    def set_text(self, text: str, justify: bool = False) -> None:
+        super().set_text(text, justify)
+        # Drawing (draw/text.py) re-creates the layout with justify=True, then reads the glyphs.
+        if justify:
+            self.spread()
+
+    def spread(self) -> None:
+        """Widen the last glyph of each cluster by the spacing of the chosen characters in it
+        (a cluster may hold several: Noto CJK sets —— as one glyph)."""
+        # draw_first_line turns single-paragraph mode on; a change would lay the text out
+        # again and lose the widened glyphs, so it is on before they are widened.
+        pango.pango_layout_set_single_paragraph_mode(self.layout, True)
+        line, _ = self.get_first_line()
+        units = round(self.spacing * TO_UNITS)
+        run = line.runs
+        while run != ffi.NULL:
+            item, glyphs = run.data.item, run.data.glyphs
+            clusters = glyphs.log_clusters
+            for i in range(glyphs.num_glyphs):
+                end = clusters[i + 1] if i + 1 < glyphs.num_glyphs else item.length
+                if end != clusters[i]:  # the cluster's last glyph
+                    start, end = item.offset + clusters[i], item.offset + end
+                    chosen = bisect_left(self.offsets, end) - bisect_left(self.offsets, start)
+                    glyphs.glyphs[i].geometry.width += units * chosen
+            run = run.next
