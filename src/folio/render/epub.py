@@ -33,7 +33,8 @@ def render_epub(context: PageContext, cover_png: bytes, pages: PageMap | None = 
     edition = context.edition
     starts = pages.pages if pages else []
     body = mark_pages(compose.body(edition, xml=True), starts, edition.primary)
-    blocks = title_page(context, starts) + notes_in_their_language(body, edition.primary)
+    body = notes_in_their_language(body, edition.primary)
+    blocks = with_xml_lang(title_page(context, starts) + body)
     meta = metadata(context) | accessibility(context, blocks, bool(starts))
     used = compose.characters_by_language(blocks, edition.primary)
     # Labels that pandoc writes from metadata (the contents' title) are text too.
@@ -127,6 +128,25 @@ def notes_in_their_language(node: Any, lang: str) -> Any:
         return {"t": "Note", "c": [pandoc.div(blocks, **compose.lang_attrs(lang, True))]}
     inner = compose.attr_lang(node) or lang
     return {**node, "c": notes_in_their_language(node["c"], inner)}
+
+
+def with_xml_lang(node: Any) -> Any:
+    """A copy in which every `lang` attribute has its `xml:lang` twin, as XHTML wants: spans
+    from the source ([text]{lang=fr}) and fallbacks to the source language carry only `lang`."""
+    if isinstance(node, list):
+        return [with_xml_lang(child) for child in node]
+    if not isinstance(node, dict) or "c" not in node:
+        return node
+    content = with_xml_lang(node["c"])
+    kind = node["t"]
+    if kind in ("Div", "Span", "Header"):
+        place = 1 if kind == "Header" else 0
+        ident, classes, attrs = content[place]
+        names = {name for name, _ in attrs}
+        if "lang" in names and "xml:lang" not in names:
+            attrs = [*attrs, ["xml:lang", dict(attrs)["lang"]]]
+        content = [*content[:place], [ident, classes, attrs], *content[place + 1 :]]
+    return {**node, "c": content}
 
 
 def mark_pages(body: list[pandoc.Block], starts: list[PageStart], lang: str) -> list[pandoc.Block]:
@@ -252,7 +272,8 @@ def metadata(context: PageContext) -> dict[str, object]:
     labels = context.labels[lang]
 
     def inlines(value: list[pandoc.Inline]) -> dict[str, object]:
-        return {"t": "MetaInlines", "c": value}
+        # The title also heads the contents in nav.xhtml: its spans need xml:lang there.
+        return {"t": "MetaInlines", "c": with_xml_lang(value)}
 
     def text(value: str) -> dict[str, object]:
         return {"t": "MetaString", "c": value}
