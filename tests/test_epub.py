@@ -137,6 +137,8 @@ def test_navigation_speaks_the_editions_language(
         first = epub.infolist()[0]
     assert f'epub:type="cover">{cover}</a>' in nav and f'epub:type="toc">{contents}</a>' in nav
     assert "Table of Contents" not in nav
+    pages = {"zh-Hans": "页码"}.get(edition, "Pages")
+    assert f'id="page-list" hidden="hidden"><h1>{pages}</h1>' in nav
     assert "<title>ch001.xhtml</title>" not in chapter
     assert (first.filename, first.compress_type) == ("mimetype", zipfile.ZIP_STORED)
 
