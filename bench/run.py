@@ -35,6 +35,8 @@ MEASURE = Path(__file__).resolve().parent / "measure.py"
 SEED_DOC = generate.SEED_DOC
 SEED_OUTPUTS = 9
 NOOP_TARGET_S = 0.5
+# Stores take larger books, but a reader downloads this: the seed's bilingual EPUB stays small.
+EPUB_TARGET_BYTES = 1_500_000
 MEMORY_TARGET_MIB = 1024
 # The editions a zh-Hans catalog feeds: only their outputs may be rebuilt when it changes.
 ZH_EDITIONS = {"zh-Hans", "en+zh-Hans"}
@@ -352,6 +354,17 @@ def cold_seed(row: Measurement, tools: Tools, seed: Path, settings: Settings) ->
         row.note += f" (expected {SEED_OUTPUTS})"
 
 
+def epub_size(row: Measurement, seed: Path) -> None:
+    """(g) The size of the seed's bilingual EPUB (embedded font subsets, cover), as built in (a)."""
+    entries = [e for e in manifest(seed) if (e["edition"], e["format"]) == ("en+zh-Hans", "epub")]
+    if len(entries) != 1:
+        raise BenchError("the seed build listed no bilingual EPUB")
+    entry = entries[0]
+    row.details["bytes"] = entry["bytes"]
+    row.passed = entry["bytes"] < EPUB_TARGET_BYTES
+    row.note = f"{verdict(row.passed)} · {entry['bytes'] / 1_000_000:.2f} MB"
+
+
 def noop(row: Measurement, tools: Tools, seed: Path, settings: Settings) -> None:
     """(b) `folio build` again on an unchanged, built tree."""
     before = snapshot(seed)
@@ -546,10 +559,12 @@ def run_all(tools: Tools, settings: Settings, work: Path) -> list[Measurement]:
     update = Measurement(
         f"f. extract + update, {UPDATE_UNITS:,} units", target=f"ratio ≤ {UPDATE_RATIO}"
     )
+    size = Measurement("g. seed bilingual EPUB size", target=f"< {EPUB_TARGET_BYTES / 1e6:g} MB")
 
     progress.print("seed article")
     seed = copy_seed(work / "seed")
     attempt(cold, lambda: cold_seed(cold, tools, seed, settings))
+    attempt(size, lambda: epub_size(size, seed))
     attempt(no_change, lambda: noop(no_change, tools, seed, settings))
     attempt(one, lambda: one_entry(one, tools, seed, settings))
     # The plain route reads a clean copy, not the catalog that (c) edited.
@@ -571,7 +586,7 @@ def run_all(tools: Tools, settings: Settings, work: Path) -> list[Measurement]:
         )
     attempt(reference, lambda: xelatex_book(reference, tools, folder))
     attempt(update, lambda: catalog_update(update, tools, work, settings))
-    return [cold, no_change, one, pdf, plain, book_plain, reference, update]
+    return [cold, no_change, one, pdf, plain, book_plain, reference, update, size]
 
 
 def seconds(value: float | None) -> str:

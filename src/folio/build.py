@@ -8,8 +8,8 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from folio import catalog
@@ -20,10 +20,13 @@ from folio.files import exclusive_lock, sha256, write_atomic
 from folio.keys import file_digest, output_key
 from folio.render.compose import HtmlParts, html_parts
 from folio.render.page import forget_shared
+from folio.render.pagemap import PageMap
 from folio.workflow import Source, read_source
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
+# Where each print page begins, per PDF, kept for EPUBs rebuilt while their PDF is current.
+PAGE_MAPS = ".pages"
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,10 @@ class Job:
     target: Target
     edition: Edition
     parts: HtmlParts
+    # An EPUB's print page map: given, or None to lay the print edition out (when the project
+    # makes one; see `paged`), or waiting for the PDF this build renders.
+    page_map: PageMap | None = None
+    paged: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,7 @@ class Rendered:
     warnings: list[str]
     fallbacks: int
     files: dict[str, bytes] = field(default_factory=dict)  # path (from the root) → bytes
+    page_map: PageMap | None = None  # a PDF's, for the EPUB of its edition
 
 
 @dataclass
@@ -183,6 +191,9 @@ def build(
             for path, data in rendered.files.items():
                 write_atomic(project.root / path, data)
             write_atomic(project.root / rendered.target.path, rendered.data)
+            if rendered.page_map and rendered.target.format == "pdf":
+                path = page_map_path(project, rendered.target)
+                write_atomic(path, rendered.page_map.to_json().encode("utf-8"))
         write_changed(project.root, site)
         fresh = {r.target.path: output_of(r) for r in result.rebuilt}
         result.outputs = [fresh.get(t.path) or Output(**previous[t.path]) for t in targets]
@@ -237,11 +248,42 @@ def prepare(
             result.fallbacks[f"{doc} {edition.name}"] = sum(edition.fallbacks.values())
             parts = html_parts(edition)
             jobs += [
-                Job(project, t, edition, parts)
+                job_for(project, t, edition, parts, todo)
                 for t in todo
                 if (t.document, t.languages) == (doc, languages)
             ]
     return jobs
+
+
+def job_for(
+    project: Project, target: Target, edition: Edition, parts: HtmlParts, todo: list[Target]
+) -> Job:
+    """A target's job; an EPUB gets the page map of its print edition when that PDF is current
+    (a PDF rendered in this build hands its own over when done)."""
+    paged = target.format == "epub" and "pdf" in project.settings.formats
+    page_map = None
+    if paged and not any(edition_of(t) == edition_of(target, "pdf") for t in todo):
+        page_map = stored_page_map(project, target)
+    return Job(project, target, edition, parts, page_map, paged)
+
+
+def edition_of(target: Target, fmt: str | None = None) -> tuple[str, tuple[str, ...], str]:
+    """A target's document, languages and format (another format of the same edition)."""
+    return target.document, target.languages, fmt or target.format
+
+
+def page_map_path(project: Project, target: Target) -> Path:
+    return project.build_dir / PAGE_MAPS / f"{target.document}.{target.edition}.json"
+
+
+def stored_page_map(project: Project, target: Target) -> PageMap | None:
+    """The page map kept from an earlier build of the target's PDF, if its inputs are the same."""
+    key = output_key(project, target.document, target.languages, "pdf")
+    try:
+        stored = PageMap.from_json(page_map_path(project, target).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return stored if stored.pdf_key == key else None
 
 
 def impose_booklets(
@@ -386,29 +428,47 @@ def warm_up() -> None:
 
 
 def run(jobs: list[Job], workers: Workers, report: Report | None) -> list[Rendered]:
-    """Render every job, in the pool when there is one."""
+    """Render every job, in the pool when there is one; an EPUB waiting for the page map of a
+    PDF rendered here starts when that PDF is done."""
     workers.ready()
     pool = workers.pool
     # The slowest first, so that the pool does not end waiting on one long PDF.
     jobs = sorted(jobs, key=lambda j: (j.target.format != "pdf", -len(j.target.languages)))
     total = len(jobs)
+    pdfs = {edition_of(j.target) for j in jobs if j.target.format == "pdf"}
+    waiting = {
+        edition_of(j.target, "pdf"): j
+        for j in jobs
+        if j.paged and j.page_map is None and edition_of(j.target, "pdf") in pdfs
+    }
+    queue = [j for j in jobs if not any(j is w for w in waiting.values())]
     done: list[Rendered] = []
+
+    def finished(rendered: Rendered) -> list[Job]:
+        """Count a rendered job; hand a PDF's page map to the EPUB waiting for it."""
+        done.append(rendered)
+        follow = waiting.pop(edition_of(rendered.target), None)
+        if report:
+            report(rendered.target, len(done), total)
+        return [replace(follow, page_map=rendered.page_map)] if follow else []
+
     if pool is None:
-        for job in jobs:
+        while queue:
+            job = queue.pop(0)
             if report:
                 report(job.target, len(done), total)
-            done.append(render_job(job))
-            if report:
-                report(job.target, len(done), total)
+            queue += finished(render_job(job))
         return done
-    futures = {pool.submit(render_job, job): job for job in jobs}
     for job in jobs:
         if report:
             report(job.target, 0, total)
-    for future in as_completed(futures):
-        done.append(future.result())
-        if report:
-            report(futures[future].target, len(done), total)
+    pending = {pool.submit(render_job, job): job for job in queue}
+    while pending:
+        ready, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in ready:
+            del pending[future]
+            for job in finished(future.result()):
+                pending[pool.submit(render_job, job)] = job
     return done
 
 
@@ -418,7 +478,7 @@ def render_job(job: Job) -> Rendered:
 
     started = time.perf_counter()
     context = page_context(job.project, job.edition, job.parts)
-    pages = None
+    pages, page_map = None, None
     files: dict[str, bytes] = {}
     with captured_warnings() as warnings:
         if job.target.format == "pdf":
@@ -426,11 +486,16 @@ def render_job(job: Job) -> Rendered:
 
             pdf = render_pdf(context)
             data, pages = pdf.data, pdf.pages
+            page_map = PageMap(job.target.key, pdf.starts)
         elif job.target.format == "epub":
             from folio.render.epub import render_epub
-            from folio.render.pdf import render_cover_png
+            from folio.render.pdf import render_cover_png, render_pdf
 
-            data = render_epub(context, render_cover_png(context))
+            print_map = job.page_map
+            if job.paged and print_map is None:
+                # The PDF is not current: lay the print edition out for its page breaks.
+                print_map = PageMap("", render_pdf(context).starts)
+            data = render_epub(context, render_cover_png(context), print_map)
         else:
             from folio.render.html import render_html
 
@@ -441,7 +506,9 @@ def render_job(job: Job) -> Rendered:
     seconds = time.perf_counter() - started
     warned = [f"{job.target.path}: {w}" for w in warnings]
     fallbacks = sum(job.edition.fallbacks.values())
-    return Rendered(job.target, data, pages, seconds, warned, fallbacks, files)
+    return Rendered(
+        job.target, data, pages, seconds, warned, fallbacks, files=files, page_map=page_map
+    )
 
 
 class _ListHandler(logging.Handler):

@@ -257,6 +257,17 @@ class Translations:
     path: Path
     strings: dict[str, str]
     lines: dict[str, int]
+    translator: str = ""  # the name in the Last-Translator header, when one is given
+
+
+# What Babel and msginit write when nobody filled the header in.
+PLACEHOLDER_TRANSLATORS = ("", "FULL NAME")
+
+
+def translator_name(catalog: Catalog) -> str:
+    """The translator's name from the Last-Translator header (its e-mail address left out)."""
+    name = (catalog.last_translator or "").split("<")[0].strip()
+    return "" if name in PLACEHOLDER_TRANSLATORS else name
 
 
 def translations(catalog: Catalog, path: Path) -> Translations:
@@ -267,7 +278,7 @@ def translations(catalog: Catalog, path: Path) -> Translations:
             check_markdown(message, path)
             strings[message.id] = message.string
             lines[message.id] = message.lineno
-    return Translations(path, strings, lines)
+    return Translations(path, strings, lines, translator_name(catalog))
 
 
 def check_markdown(message: Message, path: Path) -> None:

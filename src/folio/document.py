@@ -39,6 +39,8 @@ class FrontMatter:
     date: dt.date
     lang: str
     abstract: str = ""
+    # Subject headings or keywords, in the source language (the EPUB's dc:subject).
+    subject: tuple[str, ...] = ()
 
     def field(self, dotted: str) -> str:
         """A translatable field by its dotted name, e.g. "author.role"."""
@@ -173,4 +175,15 @@ def front_matter(data: dict, path: Path) -> FrontMatter:
         date=date,
         lang=lang,
         abstract=str(data.get("abstract", "")),
+        subject=subjects(data.get("subject"), path),
     )
+
+
+def subjects(value: object, path: Path) -> tuple[str, ...]:
+    """`subject:` as one string or a list of strings."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(item, str | int | float) for item in items):
+        raise FolioError("subject must be text or a list of texts", path, hint="subject: [a, b]")
+    return tuple(str(item) for item in items)

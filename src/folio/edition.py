@@ -44,6 +44,8 @@ class Edition:
     rows: list[Row] = field(default_factory=list)
     fallbacks: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    translators: dict[str, str] = field(default_factory=dict)  # language → name, where known
+    subjects: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -105,12 +107,19 @@ def align(
     base = source.document.path.parent
     blocks = source.document.blocks
     published = [i for i, block in enumerate(blocks) if not is_comment(block)]
-    edition = Edition(source.document.name, languages, source.document.meta.date)
+    edition = Edition(
+        source.document.name,
+        languages,
+        source.document.meta.date,
+        subjects=source.document.meta.subject,
+    )
     texts: list[list[Text]] = [[] for _ in published]
     for lang in languages:
         parsed = {}
         if lang != source_lang and lang in catalogs:
             parsed = parse_translations(catalogs[lang], root, base, edition.warnings)
+            if catalogs[lang].translator:
+                edition.translators[lang] = catalogs[lang].translator
         translator = Translator(lang, source_lang, parsed)
         for unit in meta_units:
             edition.meta[(unit.kind, lang)] = translator.inlines(unit.key, source.meta[unit.kind])

@@ -63,13 +63,22 @@ def output_key(project: Project, doc: str, languages: tuple[str, ...], fmt: str)
         project.po_path(doc, lang) for lang in languages if lang != project.settings.source_language
     ]
     templates = project.templates_dir
-    files += [templates / name for name in TEMPLATES[fmt]]
+    files += [templates / name for name in templates_read(project, fmt)]
     files += [project.root / project.settings.brand, *sorted((templates / "ui").glob("*.po"))]
     files += sorted((templates).glob("*.svg"))
     parts = [__version__, folio_digest(), tool_versions(), repr(project.settings), doc]
     parts += ["+".join(languages), fmt]
     parts += [f"{path.relative_to(project.root)}:{file_digest(path)}" for path in files]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def templates_read(project: Project, fmt: str) -> list[str]:
+    """The templates an output depends on: an EPUB's page list comes from the print edition's
+    layout, when the project makes one."""
+    names = list(TEMPLATES[fmt])
+    if fmt == "epub" and "pdf" in project.settings.formats:
+        names += [name for name in TEMPLATES["pdf"] if name not in names]
+    return names
 
 
 def assets(project: Project) -> list[Path]:

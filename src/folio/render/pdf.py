@@ -16,6 +16,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from folio.errors import FolioError
 from folio.render import justify
 from folio.render.page import PageContext
+from folio.render.pagemap import PageStart, read_page_map
 from folio.render.templating import render_template
 
 
@@ -23,6 +24,7 @@ from folio.render.templating import render_template
 class Pdf:
     data: bytes
     pages: int
+    starts: list[PageStart]  # where each page begins, for the EPUB's page list
 
 
 def render_pdf(
@@ -54,7 +56,7 @@ def render_pdf(
         ) from None
     output = io.BytesIO()
     document.write_pdf(output, pdf_variant=context.settings.pdf_variant)
-    return Pdf(output.getvalue(), len(document.pages))
+    return Pdf(output.getvalue(), len(document.pages), read_page_map(document))
 
 
 def install_justification() -> None:
