@@ -58,8 +58,6 @@ class Output:
     key: str
     pages: int | None = None
     fallbacks: int = 0  # units shown in the source language for want of a translation
-    # Files written with the output, which it loads (a web page's fonts): path → sha256.
-    files: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -84,7 +82,6 @@ class Rendered:
     seconds: float
     warnings: list[str]
     fallbacks: int
-    files: dict[str, bytes] = field(default_factory=dict)  # path (from the root) → bytes
     page_map: PageMap | None = None  # a PDF's, for the EPUB of its edition
 
 
@@ -145,12 +142,12 @@ def is_current(project: Project, target: Target, previous: dict[str, dict]) -> b
     entry = previous.get(target.path)
     if not entry or entry.get("key") != target.key:
         return False
-    wanted = {target.path: entry["sha256"], **entry["files"]}
-    return all(is_file_with(project.root / path, digest) for path, digest in wanted.items())
-
-
-def is_file_with(path: Path, digest: str) -> bool:
-    return path.is_file() and sha256(path.read_bytes()) == digest
+    path = project.root / target.path
+    return (
+        path.exists()
+        and path.stat().st_size == entry["bytes"]
+        and sha256(path.read_bytes()) == entry["sha256"]
+    )
 
 
 def build(
@@ -188,8 +185,6 @@ def build(
             result.rebuilt += impose_booklets(project, booklets, result.rebuilt, previous)
         site = publish_site(project, targets, result.rebuilt, previous, sources)
         for rendered in result.rebuilt:
-            for path, data in rendered.files.items():
-                write_atomic(project.root / path, data)
             write_atomic(project.root / rendered.target.path, rendered.data)
             if rendered.page_map and rendered.target.format == "pdf":
                 path = page_map_path(project, rendered.target)
@@ -317,38 +312,49 @@ def publish_site(
     previous: dict[str, dict],
     sources: dict[str, Source],
 ) -> dict[str, bytes]:
-    """The site's home page, assets and downloads (the PDFs and EPUBs), by path from the root;
-    nothing when no web page is built, or when nothing changed and the home page exists."""
+    """The site's home page, assets, fonts and downloads (the PDFs and EPUBs), by path from the
+    root; nothing when no web page is built, or when nothing changed and the site is whole."""
     from folio.render import site
 
-    home = project.root / SITE / "index.html"
-    if not any(t.format == "html" for t in targets) or (not rebuilt and home.exists()):
+    whole = all((project.root / SITE / name).exists() for name in ("index.html", "assets"))
+    if not any(t.format == "html" for t in targets) or (not rebuilt and whole):
         return {}
     files = {f"{SITE}/{path}": data for path, data in site.assets(project).items()}
     publications = []
     for doc in project.documents():
-        downloads = download_files(project, doc, rebuilt, previous)
+        downloads = outputs_of(project, doc, rebuilt, previous, lambda fmt: fmt != "html")
         files.update({f"{SITE}/{doc}/{Path(path).name}": data for path, data in downloads.items()})
         publications.append(publication(project, doc, downloads, sources))
     index = site.render_index(project, publications)
-    files.update({f"{SITE}/{path}": data for path, data in index.items()})
+    pages = [
+        page
+        for doc in project.documents()
+        for page in outputs_of(project, doc, rebuilt, previous, lambda fmt: fmt == "html").values()
+    ]
+    fonts = site.fonts(project, [*pages, index])
+    files.update({f"{SITE}/{path}": data for path, data in fonts.items()})
+    files[f"{SITE}/index.html"] = index
     return files
 
 
-def download_files(
-    project: Project, doc: str, rebuilt: list[Rendered], previous: dict[str, dict]
+def outputs_of(
+    project: Project,
+    doc: str,
+    rebuilt: list[Rendered],
+    previous: dict[str, dict],
+    wanted: Callable[[str], bool],
 ) -> dict[str, bytes]:
-    """A document's PDFs and EPUBs, just rendered or built before, by output path."""
+    """A document's outputs in the formats wanted, just rendered or built before, by path."""
     found = {
         path: (project.root / path).read_bytes()
         for path, entry in previous.items()
-        if entry["document"] == doc and entry["format"] != "html" and (project.root / path).exists()
+        if entry["document"] == doc and wanted(entry["format"]) and (project.root / path).exists()
     }
     found.update(
         {
             r.target.path: r.data
             for r in rebuilt
-            if r.target.document == doc and r.target.format != "html"
+            if r.target.document == doc and wanted(r.target.format)
         }
     )
     return found
@@ -479,7 +485,6 @@ def render_job(job: Job) -> Rendered:
     started = time.perf_counter()
     context = page_context(job.project, job.edition, job.parts)
     pages, page_map = None, None
-    files: dict[str, bytes] = {}
     with captured_warnings() as warnings:
         if job.target.format == "pdf":
             from folio.render.pdf import render_pdf
@@ -499,16 +504,11 @@ def render_job(job: Job) -> Rendered:
         else:
             from folio.render.html import render_html
 
-            page = render_html(context, edition_links(job.project, job.target.languages))
-            data = page.html
-            folder = job.target.path.rsplit("/", 1)[0]
-            files = {f"{folder}/{name}": content for name, content in page.files.items()}
+            data = render_html(context, edition_links(job.project, job.target.languages))
     seconds = time.perf_counter() - started
     warned = [f"{job.target.path}: {w}" for w in warnings]
     fallbacks = sum(job.edition.fallbacks.values())
-    return Rendered(
-        job.target, data, pages, seconds, warned, fallbacks, files=files, page_map=page_map
-    )
+    return Rendered(job.target, data, pages, seconds, warned, fallbacks, page_map=page_map)
 
 
 class _ListHandler(logging.Handler):
@@ -557,7 +557,6 @@ def output_of(rendered: Rendered) -> Output:
         key=target.key,
         pages=rendered.pages,
         fallbacks=rendered.fallbacks,
-        files={path: sha256(data) for path, data in rendered.files.items()},
     )
 
 

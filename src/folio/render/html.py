@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import jinja2
@@ -36,57 +36,46 @@ def alternates(links: list[EditionLink]) -> list[tuple[str, tuple[str, ...]]]:
     return found + [("x-default", bilingual[0])] if bilingual else found
 
 
-@dataclass(frozen=True)
-class WebPage:
-    """A page and the files next to it that it loads (its stylesheet and fonts)."""
-
-    html: bytes
-    files: dict[str, bytes] = field(default_factory=dict)  # path relative to the page's folder
-
-
-def render_html(context: PageContext, links: list[EditionLink]) -> WebPage:
-    """The edition's page, which loads the site's stylesheet and script and its own fonts."""
-    name = context.edition.name
-    variables = context.variables()
+def render_html(context: PageContext, links: list[EditionLink]) -> bytes:
+    """The edition's page, which loads the site's stylesheets, script and fonts."""
     html = render_template(
         context.environment,
         "web.html.j2",
-        **variables,
+        **context.variables(),
         links=links,
         alternates=alternates(links),
         urls=SiteUrls(context.settings.site_url, context.edition.document),
-        fonts_css=f"fonts/{name}.css",
         json_ld=json_ld(context, links),
         assets="../assets/",
         home="../index.html",
         footer_languages=context.edition.languages,
     )
-    files = page_fonts(
-        context.environment, context.brand, html, f"fonts/{name}", context.edition.languages
-    )
-    return WebPage(html.encode("utf-8"), files)
+    return html.encode("utf-8")
 
 
-def page_fonts(
+def site_fonts(
     environment: jinja2.Environment,
     brand: Brand,
-    html: str,
-    folder: str,
+    pages: list[str],
     languages: tuple[str, ...],
 ) -> dict[str, bytes]:
-    """`<folder>.css` with an @font-face per WOFF2 subset in `<folder>/` (the page's characters
-    only), the font rule of each language, and the rules of the show-languages control."""
+    """The site's fonts, by path under build/site/: WOFF2 subsets of exactly the characters its
+    pages draw (one set for every page, which readers' browsers then keep), and assets/fonts.css
+    with their @font-face rules, each language's font rule, and the show-languages control's."""
+    used: dict[str, set[str]] = {}
+    for page in pages:
+        for lang, chars in text_by_language(page).items():
+            used.setdefault(lang, set()).update(chars)
     files: dict[str, bytes] = {}
     faces = []
-    base = folder.rsplit("/", 1)[-1]
-    for found in fonts.subsets(brand, text_by_language(html)):
-        file_name = found.face.file_name.rsplit(".", 1)[0] + ".woff2"
-        files[f"{folder}/{file_name}"] = fonts.woff2(found.data)
-        faces.append((found.face, f"{base}/{file_name}"))
+    for found in fonts.subsets(brand, used):
+        name = found.face.file_name.rsplit(".", 1)[0] + ".woff2"
+        files[f"assets/fonts/{name}"] = fonts.woff2(found.data)
+        faces.append((found.face, f"fonts/{name}"))
     css = render_template(
         environment, "web-fonts.css.j2", brand=brand, faces=faces, languages=languages
     )
-    files[f"{folder}.css"] = css.encode("utf-8")
+    files["assets/fonts.css"] = css.encode("utf-8")
     return files
 
 

@@ -8,8 +8,6 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from weasyprint.formatting_structure import boxes
-
 # Front-matter parts of the print edition that the EPUB has too (blank pages, the imprint and
 # the printed contents have no counterpart in its reading order).
 FRONT_PARTS = ("cover", "title-page")
@@ -110,6 +108,10 @@ def _row_numbers(document: Any) -> dict[int, int]:
 
 def _text_boxes(box: Any, rows: dict[int, int], place: _Place) -> Iterator[tuple[_Place, Any]]:
     """The page's text boxes in layout order, each with its row, language and front part."""
+    # Imported here: WeasyPrint takes 0.35 s to load, and a build with nothing to render
+    # imports this module for PageMap alone.
+    from weasyprint.formatting_structure.boxes import TextBox
+
     element = getattr(box, "element", None)
     tag = getattr(box, "element_tag", None) or ""
     if "::" in tag:
@@ -125,7 +127,7 @@ def _text_boxes(box: Any, rows: dict[int, int], place: _Place) -> Iterator[tuple
         front = [part for part in FRONT_PARTS if part in classes]
         if front:
             place = _Place(0, place.lang, front[0])
-    if isinstance(box, boxes.TextBox):
+    if isinstance(box, TextBox):
         yield place, box
         return
     for child in getattr(box, "children", ()):

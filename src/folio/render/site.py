@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from babel.units import format_unit
 
 from folio.config import Project
-from folio.render.html import page_fonts
+from folio.render.html import site_fonts
 from folio.render.page import dir_attr, project_shared
 from folio.render.templating import render_template
 from folio.ui import Labels, direction, language_name
@@ -51,8 +51,8 @@ class Publication:
         return self.meta.get((name, lang), "")
 
 
-def render_index(project: Project, publications: list[Publication]) -> dict[str, bytes]:
-    """The home page and its fonts, by path under build/site/."""
+def render_index(project: Project, publications: list[Publication]) -> bytes:
+    """The home page."""
     common = project_shared(project)
     languages = (project.settings.source_language, *project.settings.languages)
     html = render_template(
@@ -72,8 +72,15 @@ def render_index(project: Project, publications: list[Publication]) -> dict[str,
         home="index.html",
         footer_languages=languages,
     )
-    files = page_fonts(common.environment, common.brand, html, "fonts/index", ())
-    return {"index.html": html.encode("utf-8"), **files}
+    return html.encode("utf-8")
+
+
+def fonts(project: Project, pages: list[bytes]) -> dict[str, bytes]:
+    """The fonts every page of the site loads, made for the characters of `pages`."""
+    common = project_shared(project)
+    languages = (project.settings.source_language, *project.settings.languages)
+    texts = [page.decode("utf-8") for page in pages]
+    return site_fonts(common.environment, common.brand, texts, languages)
 
 
 def assets(project: Project) -> dict[str, bytes]:
