@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
 import os
@@ -175,15 +176,20 @@ def build(
         previous = {entry["path"]: entry for entry in read_manifest(project)}
         todo = [t for t in targets if force or not is_current(project, t, previous)]
         result = BuildResult([])
+        work = SiteWork()
         if todo:
             needs_weasyprint = any(t.format in ("pdf", "epub") for t in todo)
             with worker_pool(jobs or os.cpu_count() or 1, len(todo), needs_weasyprint) as workers:
                 renderable = [t for t in todo if t.format != "booklet"]
                 prepared = prepare(project, renderable, result, sources)
-                result.rebuilt = run(prepared, workers, report)
+
+                def draft_site(pages: list[Rendered]) -> None:
+                    publish_site(project, targets, pages, previous, sources, work)
+
+                result.rebuilt = run(prepared, workers, report, draft_site)
             booklets = [t for t in todo if t.format == "booklet"]
             result.rebuilt += impose_booklets(project, booklets, result.rebuilt, previous)
-        site = publish_site(project, targets, result.rebuilt, previous, sources)
+        site = publish_site(project, targets, result.rebuilt, previous, sources, work)
         for rendered in result.rebuilt:
             write_atomic(project.root / rendered.target.path, rendered.data)
             if rendered.page_map and rendered.target.format == "pdf":
@@ -305,12 +311,25 @@ def impose_booklets(
 SITE = "build/site"
 
 
+@dataclass
+class SiteWork:
+    """What the site step makes once a build and uses twice: early, from the pages and a draft
+    home page while the PDFs and EPUBs render, and at the end, when the downloads' sizes are
+    known (the final home page seldom needs a character more)."""
+
+    # Each document's date and front matter as HTML, per (field, language).
+    fronts: dict[str, tuple[dt.date, dict[tuple[str, str], str]]] = field(default_factory=dict)
+    # WOFF2 subsets by face file and characters.
+    fonts: dict[tuple[str, str], bytes] = field(default_factory=dict)
+
+
 def publish_site(
     project: Project,
     targets: list[Target],
     rebuilt: list[Rendered],
     previous: dict[str, dict],
     sources: dict[str, Source],
+    work: SiteWork,
 ) -> dict[str, bytes]:
     """The site's home page, assets, fonts and downloads (the PDFs and EPUBs), by path from the
     root; nothing when no web page is built, or when nothing changed and the site is whole."""
@@ -324,14 +343,14 @@ def publish_site(
     for doc in project.documents():
         downloads = outputs_of(project, doc, rebuilt, previous, lambda fmt: fmt != "html")
         files.update({f"{SITE}/{doc}/{Path(path).name}": data for path, data in downloads.items()})
-        publications.append(publication(project, doc, downloads, sources))
+        publications.append(publication(project, doc, downloads, sources, work))
     index = site.render_index(project, publications)
     pages = [
         page
         for doc in project.documents()
         for page in outputs_of(project, doc, rebuilt, previous, lambda fmt: fmt == "html").values()
     ]
-    fonts = site.fonts(project, [*pages, index])
+    fonts = site.fonts(project, [*pages, index], work.fonts)
     files.update({f"{SITE}/{path}": data for path, data in fonts.items()})
     files[f"{SITE}/index.html"] = index
     return files
@@ -361,16 +380,23 @@ def outputs_of(
 
 
 def publication(
-    project: Project, doc: str, downloads: dict[str, bytes], sources: dict[str, Source]
+    project: Project,
+    doc: str,
+    downloads: dict[str, bytes],
+    sources: dict[str, Source],
+    work: SiteWork,
 ):
     """What the home page says of a document: its front matter in every language, its
     editions and their files."""
     from folio.render.compose import meta_html
     from folio.render.site import DOWNLOADS, Download, EditionEntry, Publication
 
-    source = source_of(project, doc, sources)
-    all_languages = (project.settings.source_language, *project.settings.languages)
-    edition = align(source, all_languages, load_translations(project, doc), project.root)
+    if doc not in work.fronts:
+        source = source_of(project, doc, sources)
+        all_languages = (project.settings.source_language, *project.settings.languages)
+        edition = align(source, all_languages, load_translations(project, doc), project.root)
+        work.fronts[doc] = (edition.date, meta_html(edition))
+    date, front = work.fronts[doc]
     entries = []
     for languages in editions(project):
         files = [
@@ -379,7 +405,7 @@ def publication(
             if (path := output_path(doc, languages, fmt)) in downloads
         ]
         entries.append(EditionEntry(languages, f"{doc}/{edition_name(languages)}.html", files))
-    return Publication(doc, edition.date, meta_html(edition), entries)
+    return Publication(doc, date, front, entries)
 
 
 def write_changed(root: Path, files: dict[str, bytes]) -> None:
@@ -433,9 +459,15 @@ def warm_up() -> None:
     pdf.check_harfbuzz_subset()
 
 
-def run(jobs: list[Job], workers: Workers, report: Report | None) -> list[Rendered]:
+def run(
+    jobs: list[Job],
+    workers: Workers,
+    report: Report | None,
+    meanwhile: Callable[[list[Rendered]], None] | None = None,
+) -> list[Rendered]:
     """Render every job, in the pool when there is one; an EPUB waiting for the page map of a
-    PDF rendered here starts when that PDF is done."""
+    PDF rendered here starts when that PDF is done. The web pages (quick) render in this
+    process while the pool works; then `meanwhile` gets them, to start on the site's files."""
     workers.ready()
     pool = workers.pool
     # The slowest first, so that the pool does not end waiting on one long PDF.
@@ -458,7 +490,21 @@ def run(jobs: list[Job], workers: Workers, report: Report | None) -> list[Render
             report(rendered.target, len(done), total)
         return [replace(follow, page_map=rendered.page_map)] if follow else []
 
+    here = [j for j in queue if j.target.format == "html"]
+    queue = [j for j in queue if j.target.format != "html"]
+
+    def render_here() -> None:
+        pages = []
+        for job in here:
+            if report:
+                report(job.target, len(done), total)
+            pages.append(render_job(job))
+            finished(pages[-1])
+        if meanwhile and pages:
+            meanwhile(pages)
+
     if pool is None:
+        render_here()
         while queue:
             job = queue.pop(0)
             if report:
@@ -469,6 +515,7 @@ def run(jobs: list[Job], workers: Workers, report: Report | None) -> list[Render
         if report:
             report(job.target, 0, total)
     pending = {pool.submit(render_job, job): job for job in queue}
+    render_here()
     while pending:
         ready, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in ready:

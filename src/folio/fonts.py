@@ -81,9 +81,9 @@ class Subset:
 STYLES = ((False, False), (True, False), (False, True))
 
 
-def subsets(brand: Brand, used: dict[str, set[str]]) -> list[Subset]:
-    """Subsets of the Latin faces (all the text) and of each language's own face (its text),
-    in every style the family has."""
+def faces_for(brand: Brand, used: dict[str, set[str]]) -> list[tuple[Face, str]]:
+    """The faces a text needs, each with its characters: the Latin faces for all the text and
+    each language's own face for its text, in every style the family has."""
     everything = set().union(*used.values())
     jobs = [(brand.font("latin"), everything)]
     jobs += [(brand.font(lang), chars) for lang, chars in used.items() if lang in brand.fonts]
@@ -93,8 +93,13 @@ def subsets(brand: Brand, used: dict[str, set[str]]) -> list[Subset]:
             face = find_face(family, bold, italic)
             # fontconfig answers with the nearest face: a family without italic has none.
             if (face.bold, face.italic) == (bold, italic):
-                found.append(Subset(face, subset(face, "".join(sorted(chars)))))
+                found.append((face, "".join(sorted(chars))))
     return found
+
+
+def subsets(brand: Brand, used: dict[str, set[str]]) -> list[Subset]:
+    """Subsets of every face the text needs (see faces_for)."""
+    return [Subset(face, subset(face, chars)) for face, chars in faces_for(brand, used)]
 
 
 def woff2(data: bytes) -> bytes:

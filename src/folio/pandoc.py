@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import subprocess
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +24,25 @@ def version() -> str:
     return pypandoc.get_pandoc_version()
 
 
+@functools.cache
+def executable() -> str:
+    """The pandoc that pypandoc-binary ships. folio runs it itself: pypandoc's convert_text
+    starts pandoc three more times a call to list its formats and version (26 starts in a build
+    of the seed, 0.5 s of CPU)."""
+    return pypandoc.get_pandoc_path()
+
+
+def run(args: list[str], text: str) -> str:
+    """pandoc with `args`, `text` on its standard input; its standard output."""
+    completed = subprocess.run(
+        [executable(), *args], input=text.encode("utf-8"), capture_output=True, check=False
+    )
+    if completed.returncode != 0:
+        error = completed.stderr.decode("utf-8", errors="replace").strip()
+        raise RuntimeError(f"pandoc {' '.join(args)} failed ({completed.returncode}): {error}")
+    return completed.stdout.decode("utf-8")
+
+
 # Deeper JSON than this (about 60 levels of nested lists or quotes) is refused: folio walks
 # the AST recursively, and Python's json module already fails at about 1,000.
 MAX_DEPTH = 240
@@ -36,7 +57,7 @@ def read_markdown(text: str, east_asian: bool = False, figures: bool = True) -> 
     fmt = READ_FORMAT + ("+east_asian_line_breaks" if east_asian else "")
     fmt += "" if figures else "-implicit_figures"
     try:
-        blocks = json.loads(pypandoc.convert_text(text, "json", format=fmt))["blocks"]
+        blocks = json.loads(run([f"--from={fmt}", "--to=json"], text))["blocks"]
     except RecursionError:
         raise TooDeep() from None
     if depth(blocks) > MAX_DEPTH:
@@ -68,9 +89,8 @@ def write(
     doc: dict[str, Any], fmt: str, args: list[str] | None = None, outputfile: str | None = None
 ) -> str:
     """Convert an AST document with pandoc; with `outputfile`, pandoc writes the file."""
-    return pypandoc.convert_text(
-        json.dumps(doc), fmt, format="json", extra_args=args or [], outputfile=outputfile
-    )
+    output = [f"--output={outputfile}"] if outputfile else []
+    return run(["--from=json", f"--to={fmt}", *output, *(args or [])], json.dumps(doc))
 
 
 def write_pieces(pieces: list[list[Block]], fmt: str, args: list[str] | None = None) -> list[str]:

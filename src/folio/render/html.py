@@ -58,20 +58,24 @@ def site_fonts(
     brand: Brand,
     pages: list[str],
     languages: tuple[str, ...],
+    made: dict[tuple[str, str], bytes],
 ) -> dict[str, bytes]:
     """The site's fonts, by path under build/site/: WOFF2 subsets of exactly the characters its
     pages draw (one set for every page, which readers' browsers then keep), and assets/fonts.css
-    with their @font-face rules, each language's font rule, and the show-languages control's."""
+    with their @font-face rules, each language's font rule, and the show-languages control's.
+    `made` holds the subsets made before, by face file and characters, and takes the new ones."""
     used: dict[str, set[str]] = {}
     for page in pages:
         for lang, chars in text_by_language(page).items():
             used.setdefault(lang, set()).update(chars)
     files: dict[str, bytes] = {}
     faces = []
-    for found in fonts.subsets(brand, used):
-        name = found.face.file_name.rsplit(".", 1)[0] + ".woff2"
-        files[f"assets/fonts/{name}"] = fonts.woff2(found.data)
-        faces.append((found.face, f"fonts/{name}"))
+    for face, chars in fonts.faces_for(brand, used):
+        name = face.file_name.rsplit(".", 1)[0] + ".woff2"
+        if (name, chars) not in made:
+            made[name, chars] = fonts.woff2(fonts.subset(face, chars))
+        files[f"assets/fonts/{name}"] = made[name, chars]
+        faces.append((face, f"fonts/{name}"))
     css = render_template(
         environment, "web-fonts.css.j2", brand=brand, faces=faces, languages=languages
     )

@@ -75,12 +75,12 @@ def render_index(project: Project, publications: list[Publication]) -> bytes:
     return html.encode("utf-8")
 
 
-def fonts(project: Project, pages: list[bytes]) -> dict[str, bytes]:
+def fonts(project: Project, pages: list[bytes], made: dict[tuple[str, str], bytes]):
     """The fonts every page of the site loads, made for the characters of `pages`."""
     common = project_shared(project)
     languages = (project.settings.source_language, *project.settings.languages)
     texts = [page.decode("utf-8") for page in pages]
-    return site_fonts(common.environment, common.brand, texts, languages)
+    return site_fonts(common.environment, common.brand, texts, languages, made)
 
 
 def assets(project: Project) -> dict[str, bytes]:
