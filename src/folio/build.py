@@ -73,6 +73,8 @@ class Job:
     # makes one; see `paged`), or waiting for the PDF this build renders.
     page_map: PageMap | None = None
     paged: bool = False
+    # That print edition's PDF, whose first page is the EPUB's cover.
+    print_pdf: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -262,10 +264,13 @@ def job_for(
     """A target's job; an EPUB gets the page map of its print edition when that PDF is current
     (a PDF rendered in this build hands its own over when done)."""
     paged = target.format == "epub" and "pdf" in project.settings.formats
-    page_map = None
+    page_map, print_pdf = None, None
     if paged and not any(edition_of(t) == edition_of(target, "pdf") for t in todo):
         page_map = stored_page_map(project, target)
-    return Job(project, target, edition, parts, page_map, paged)
+        if page_map:
+            pdf = project.root / output_path(target.document, target.languages, "pdf")
+            print_pdf = pdf.read_bytes() if pdf.is_file() else None
+    return Job(project, target, edition, parts, page_map, paged, print_pdf)
 
 
 def edition_of(target: Target, fmt: str | None = None) -> tuple[str, tuple[str, ...], str]:
@@ -488,7 +493,9 @@ def run(
         follow = waiting.pop(edition_of(rendered.target), None)
         if report:
             report(rendered.target, len(done), total)
-        return [replace(follow, page_map=rendered.page_map)] if follow else []
+        if not follow:
+            return []
+        return [replace(follow, page_map=rendered.page_map, print_pdf=rendered.data)]
 
     here = [j for j in queue if j.target.format == "html"]
     queue = [j for j in queue if j.target.format != "html"]
@@ -541,13 +548,15 @@ def render_job(job: Job) -> Rendered:
             page_map = PageMap(job.target.key, pdf.starts)
         elif job.target.format == "epub":
             from folio.render.epub import render_epub
-            from folio.render.pdf import render_cover_png, render_pdf
+            from folio.render.pdf import cover_png, render_cover_png, render_pdf
 
-            print_map = job.page_map
+            print_map, print_pdf = job.page_map, job.print_pdf
             if job.paged and print_map is None:
                 # The PDF is not current: lay the print edition out for its page breaks.
-                print_map = PageMap("", render_pdf(context).starts)
-            data = render_epub(context, render_cover_png(context), print_map)
+                pdf = render_pdf(context)
+                print_map, print_pdf = PageMap("", pdf.starts), pdf.data
+            cover = cover_png(print_pdf) if print_pdf else render_cover_png(context)
+            data = render_epub(context, cover, print_map)
         else:
             from folio.render.html import render_html
 
