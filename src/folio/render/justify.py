@@ -10,6 +10,8 @@ It relies on WeasyPrint's internals, so it is pinned to one version (see `WEASYP
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -35,6 +37,12 @@ ZERO_WIDTH = "\u200b\u2060\ufeff"
 OBJECT = "\ufffc"
 
 _original = inline.justify_line
+# A quick test for a line with no CJK at all (most English lines): no wide character in it
+# (emoji and symbols aside, which are set apart by nothing anyway).
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+    "\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
 
 
 def install() -> bool:
@@ -64,6 +72,9 @@ def justify_line(context, line: boxes.LineBox, extra_width: float) -> None:
         _original(context, line, extra_width)
         return
     pieces = list(leaves(line))
+    if not any(piece.chinese or _WIDE.search(piece.text) for piece in pieces):
+        _original(context, line, extra_width)  # no Chinese here: spaces only, as before
+        return
     gaps = opportunities(pieces)
     if not any(kind == "cjk" for _, _, kind in gaps):
         _original(context, line, extra_width)  # no Chinese here: spaces only, as before
@@ -92,6 +103,7 @@ def is_chinese(lang: str | None) -> bool:
     return bool(lang) and lang.split("-")[0].lower() == "zh"
 
 
+@functools.cache
 def is_cjk(char: str, chinese: bool) -> bool:
     """Han, kana, CJK and full-width punctuation; quotes, dashes and ellipses in Chinese text."""
     return unicodedata.east_asian_width(char) in "WF" or (chinese and char in AMBIGUOUS_CJK)
@@ -107,16 +119,17 @@ def opportunities(pieces: list[Piece]) -> list[tuple[int, int, str]]:
         for offset, char in utf8_offsets(piece.text)
         if char not in ZERO_WIDTH
     ]
+    cjk = [is_cjk(char, chinese) for _, _, char, chinese in chars]
     found = []
     for index in range(len(chars) - 1):
-        number, offset, char, chinese = chars[index]
-        after, after_chinese = chars[index + 1][2], chars[index + 1][3]
-        if is_cjk(char, chinese) and is_cjk(after, after_chinese):
+        number, offset, char, _ = chars[index]
+        after = chars[index + 1][2]
+        if cjk[index] and cjk[index + 1]:
             if not (char == after and char in DOUBLED):
                 found.append((number, offset, "cjk"))
         elif char in SPACES and index > 0:
-            before, before_chinese = chars[index - 1][2], chars[index - 1][3]
-            if not (is_cjk(before, before_chinese) or is_cjk(after, after_chinese)) and (
+            before = chars[index - 1][2]
+            if not (cjk[index - 1] or cjk[index + 1]) and (
                 before not in SPACES and after not in SPACES
             ):
                 found.append((number, offset, "space"))
