@@ -438,7 +438,8 @@ class Workers:
     warming: list[Future] = field(default_factory=list)
 
     def ready(self) -> None:
-        """Wait for the warm-ups; a failed HarfBuzz check is raised here, before any job."""
+        """Wait for the warm-ups; a failed HarfBuzz check is raised here (each PDF and EPUB job
+        checks too, and fails at once)."""
         for future in self.warming:
             future.result()
 
@@ -472,8 +473,8 @@ def run(
 ) -> list[Rendered]:
     """Render every job, in the pool when there is one; an EPUB waiting for the page map of a
     PDF rendered here starts when that PDF is done. The web pages (quick) render in this
-    process while the pool works; then `meanwhile` gets them, to start on the site's files."""
-    workers.ready()
+    process while the pool's workers warm up and work; then `meanwhile` gets them, to start on
+    the site's files."""
     pool = workers.pool
     # The slowest first, so that the pool does not end waiting on one long PDF.
     jobs = sorted(jobs, key=lambda j: (j.target.format != "pdf", -len(j.target.languages)))
@@ -511,6 +512,7 @@ def run(
             meanwhile(pages)
 
     if pool is None:
+        workers.ready()
         render_here()
         while queue:
             job = queue.pop(0)
@@ -521,8 +523,10 @@ def run(
     for job in jobs:
         if report:
             report(job.target, 0, total)
+    # Queued behind the warm-ups: each worker loads the renderers first.
     pending = {pool.submit(render_job, job): job for job in queue}
     render_here()
+    workers.ready()
     while pending:
         ready, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in ready:
@@ -539,6 +543,10 @@ def render_job(job: Job) -> Rendered:
     started = time.perf_counter()
     context = page_context(job.project, job.edition, job.parts)
     pages, page_map = None, None
+    if job.target.format in ("pdf", "epub"):
+        from folio.render.pdf import check_harfbuzz_subset
+
+        check_harfbuzz_subset()
     with captured_warnings() as warnings:
         if job.target.format == "pdf":
             from folio.render.pdf import render_pdf
