@@ -183,7 +183,7 @@ def build(
             needs_weasyprint = any(t.format in ("pdf", "epub") for t in todo)
             with worker_pool(jobs or os.cpu_count() or 1, len(todo), needs_weasyprint) as workers:
                 renderable = [t for t in todo if t.format != "booklet"]
-                prepared = prepare(project, renderable, result, sources)
+                prepared = prepare(project, renderable, result, sources, work)
 
                 def draft_site(pages: list[Rendered]) -> None:
                     publish_site(project, targets, pages, previous, sources, work)
@@ -235,9 +235,14 @@ def check_coverage(project: Project, minimum: float, sources: dict[str, Source])
 
 
 def prepare(
-    project: Project, todo: list[Target], result: BuildResult, sources: dict[str, Source]
+    project: Project,
+    todo: list[Target],
+    result: BuildResult,
+    sources: dict[str, Source],
+    work: SiteWork,
 ) -> list[Job]:
-    """Read and align every input the targets need, before any rendering or writing."""
+    """Read and align every input the targets need, before any rendering or writing; keep
+    each document's front matter for the site's home page."""
     from folio.brand import load_brand
 
     load_brand(project.root / project.settings.brand)
@@ -250,6 +255,7 @@ def prepare(
             result.notes.extend(edition.warnings)
             result.fallbacks[f"{doc} {edition.name}"] = sum(edition.fallbacks.values())
             parts = html_parts(edition)
+            work.fronts.setdefault(doc, (edition.date, {}))[1].update(parts.meta)
             jobs += [
                 job_for(project, t, edition, parts, todo)
                 for t in todo
@@ -396,9 +402,10 @@ def publication(
     from folio.render.compose import meta_html
     from folio.render.site import DOWNLOADS, Download, EditionEntry, Publication
 
-    if doc not in work.fronts:
+    all_languages = (project.settings.source_language, *project.settings.languages)
+    known = work.fronts.get(doc, (None, {}))[1]
+    if not all(("title", lang) in known for lang in all_languages):
         source = source_of(project, doc, sources)
-        all_languages = (project.settings.source_language, *project.settings.languages)
         edition = align(source, all_languages, load_translations(project, doc), project.root)
         work.fronts[doc] = (edition.date, meta_html(edition))
     date, front = work.fronts[doc]
