@@ -154,3 +154,17 @@ def test_a_site_url_without_scheme_is_refused(project: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("folio: error: pyproject.toml:")
     assert "site-url 'example.org' is not an http(s) address ending in /" in result.stderr
+
+
+def test_a_pdf_rebuilt_alone_replaces_its_download_on_the_site(project: Path) -> None:
+    assert run_folio(project, "build", "--format", "html", "--format", "pdf").returncode == 0
+    css = project / "templates" / "print.css"
+    css.write_text(css.read_text() + "\nh2 { letter-spacing: .02em; }\n")
+    result = run_folio(project, "build", "--format", "pdf", "--edition", "en")
+    assert result.returncode == 0, result.stderr
+    built = project / "build" / DOC / f"{DOC}.en.pdf"
+    served = project / "build" / "site" / DOC / f"{DOC}.en.pdf"
+    assert served.read_bytes() == built.read_bytes()
+    size = built.stat().st_size
+    home = (project / "build" / "site" / "index.html").read_text(encoding="utf-8")
+    assert f"({round(size / 1e3)} kB)" in home

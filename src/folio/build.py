@@ -343,11 +343,15 @@ def publish_site(
     work: SiteWork,
 ) -> dict[str, bytes]:
     """The site's home page, assets, fonts and downloads (the PDFs and EPUBs), by path from the
-    root; nothing when no web page is built, or when nothing changed and the site is whole."""
+    root; nothing when there is no site to make or keep up to date, or when nothing changed and
+    the site is whole. A site built before gets the new downloads of any later build."""
     from folio.render import site
 
     whole = all((project.root / SITE / name).exists() for name in ("index.html", "assets"))
-    if not any(t.format == "html" for t in targets) or (not rebuilt and whole):
+    wanted = (
+        any(t.format == "html" for t in targets) or (project.root / SITE / "index.html").exists()
+    )
+    if not wanted or (not rebuilt and whole):
         return {}
     files = {f"{SITE}/{path}": data for path, data in site.assets(project).items()}
     publications = []
