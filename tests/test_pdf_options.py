@@ -62,3 +62,24 @@ def test_an_unknown_variant_is_refused(project: Path) -> None:
         result.stderr.startswith("folio: error: pyproject.toml:")
         and "unknown pdf-variant 'pdf/z'" in result.stderr
     )
+
+
+def test_paper_sets_the_page_size_and_the_cover_fills_it(project: Path) -> None:
+    reader = build_with(project, 'paper = "A4"')
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+            (210 * MM, 297 * MM), abs=0.5
+        )
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert "China’s Vision for Shared Global Security" in cover
+    assert "Institute for a Community with Shared Future" in cover  # the cover's foot
+
+
+def test_an_unknown_paper_is_refused(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text().replace("[tool.folio]\n", '[tool.folio]\npaper = "A3+"\n')
+    pyproject.write_text(text)
+    result = run_folio(project, "build", "--format", "pdf")
+    assert result.returncode == 1
+    assert result.stderr.startswith("folio: error: pyproject.toml:")
+    assert "unknown paper 'A3+' (use one of: A5, B5, A4, letter)" in result.stderr

@@ -17,6 +17,13 @@ FORMATS = ("pdf", "epub", "html", "booklet")
 DEFAULT_FORMATS = ("pdf", "epub", "html")
 # Bilingual layouts: each unit, then its translation; or the two in aligned columns.
 LAYOUTS = ("interleaved", "parallel")
+# Page sizes of the print edition, width and height in mm, by their CSS names.
+PAPERS = {
+    "A5": (148.0, 210.0),
+    "B5": (176.0, 250.0),
+    "A4": (210.0, 297.0),
+    "letter": (215.9, 279.4),
+}
 # The PDF standards WeasyPrint writes that folio offers (archiving, accessibility, print).
 PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/a-2b", "pdf/ua-1", "pdf/x-4")
 
@@ -43,6 +50,11 @@ class Settings:
     # Where build/site/ is published ("https://…/"): canonical, hreflang and OpenGraph links are
     # absolute under it; without it they are relative.
     site_url: str = ""
+
+    @property
+    def paper_mm(self) -> tuple[float, float]:
+        """The print page's width and height in mm."""
+        return PAPERS[self.paper]
 
 
 KNOWN_KEYS = {name.replace("_", "-") for name in Settings.__dataclass_fields__}
@@ -137,6 +149,13 @@ def load_settings(pyproject: Path) -> Settings:
             pyproject,
             line_of(pyproject, "site-url"),
             hint='write it like "https://example.org/articles/"',
+        )
+    if settings.paper not in PAPERS:
+        raise FolioError(
+            f"unknown paper {settings.paper!r}",
+            pyproject,
+            line_of(pyproject, "paper"),
+            hint=f"use one of: {', '.join(PAPERS)}",
         )
     if not 0 <= settings.bleed_mm <= 10:
         raise FolioError("bleed-mm must be from 0 to 10", pyproject, line_of(pyproject, "bleed-mm"))

@@ -19,8 +19,18 @@ TEMPLATES = {
         *("web.html.j2", "web-fonts.css.j2", "web-policy.html.j2", "web-brand.html.j2"),
         *("web-footer.html.j2", "fonts.css.j2", "web.css", "site.js", "index.html.j2"),
     ),
-    "pdf": ("print.html.j2", "print.css", "cover.html.j2", "cover.css", "fonts.css.j2"),
-    "epub": ("epub.css.j2", "cover.html.j2", "cover.css", "cover-image.html.j2", "fonts.css.j2"),
+    "pdf": (
+        "print.html.j2",
+        "print.css",
+        "cover.html.j2",
+        "cover.css",
+        "fonts.css.j2",
+        "paper.css.j2",
+    ),
+    "epub": (
+        *("epub.css.j2", "cover.html.j2", "cover.css", "cover-image.html.j2", "fonts.css.j2"),
+        "paper.css.j2",
+    ),
 }
 TEMPLATES["booklet"] = TEMPLATES["pdf"]  # imposed from the PDF
 
