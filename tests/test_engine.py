@@ -170,3 +170,14 @@ def page_list_of(path: Path) -> str:
         nav = epub.read("EPUB/nav.xhtml").decode("utf-8")
     (found,) = re.findall(r'<nav epub:type="page-list".*?</nav>', nav)
     return found
+
+
+def test_page_maps_of_pdfs_no_longer_built_are_removed(project: Path) -> None:
+    assert run_folio(project, "build", "--format", "pdf", "--edition", "en").returncode == 0
+    pages = project / "build" / ".pages"
+    assert (pages / f"{DOC}.en.json").is_file()
+    stale = pages / "withdrawn-paper.en.json"
+    stale.write_text("{}")
+    assert run_folio(project, "build", "--format", "pdf", "--edition", "en").returncode == 0
+    assert not stale.exists()
+    assert (pages / f"{DOC}.en.json").is_file()

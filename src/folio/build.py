@@ -201,6 +201,7 @@ def build(
         fresh = {r.target.path: output_of(r) for r in result.rebuilt}
         result.outputs = [fresh.get(t.path) or Output(**previous[t.path]) for t in targets]
         write_manifest(project, result.outputs)
+        drop_stale_page_maps(project)
     return result
 
 
@@ -650,6 +651,21 @@ def write_manifest(project: Project, outputs: list[Output]) -> None:
     path = project.build_dir / MANIFEST
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         write_atomic(path, text.encode("utf-8"))
+
+
+def drop_stale_page_maps(project: Project) -> None:
+    """Remove the page maps of PDFs the manifest no longer lists (a document or language gone)."""
+    folder = project.build_dir / PAGE_MAPS
+    if not folder.is_dir():
+        return
+    listed = {
+        f"{entry['document']}.{entry['edition']}.json"
+        for entry in read_manifest(project)
+        if entry["format"] == "pdf"
+    }
+    for path in folder.glob("*.json"):
+        if path.name not in listed:
+            path.unlink()
 
 
 def read_manifest(project: Project) -> list[dict]:
