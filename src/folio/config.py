@@ -143,51 +143,62 @@ def load_settings(pyproject: Path) -> Settings:
         pdf_variant=table.get("pdf-variant"),
         site_url=str(table.get("site-url", "")),
     )
-    if settings.site_url and not re.match(r"https?://[^/]+(/.*)?/$", settings.site_url):
-        raise FolioError(
-            f"site-url {settings.site_url!r} is not an http(s) address ending in /",
-            pyproject,
-            line_of(pyproject, "site-url"),
-            hint='write it like "https://example.org/articles/"',
-        )
-    if settings.paper not in PAPERS:
-        raise FolioError(
-            f"unknown paper {settings.paper!r}",
-            pyproject,
-            line_of(pyproject, "paper"),
-            hint=f"use one of: {', '.join(PAPERS)}",
-        )
-    if not 0 <= settings.bleed_mm <= 10:
-        raise FolioError("bleed-mm must be from 0 to 10", pyproject, line_of(pyproject, "bleed-mm"))
-    if settings.pdf_variant is not None and settings.pdf_variant not in PDF_VARIANTS:
-        raise FolioError(
-            f"unknown pdf-variant {settings.pdf_variant!r}",
-            pyproject,
-            line_of(pyproject, "pdf-variant"),
-            hint=f"use one of {', '.join(PDF_VARIANTS)}",
-        )
-    if not 0 <= settings.booklet_creep_mm <= 2:
-        raise FolioError(
-            "booklet-creep-mm must be from 0 to 2 (millimetres per sheet)",
-            pyproject,
-            line_of(pyproject, "booklet-creep-mm"),
-        )
-    if settings.min_coverage is not None and not 0 <= settings.min_coverage <= 100:
-        raise FolioError(
-            "min-coverage must be a percentage from 0 to 100",
-            pyproject,
-            line_of(pyproject, "min-coverage"),
-        )
+    check_ranges(settings, pyproject)
     for tag in (settings.source_language, *settings.languages):
         check_language_tag(tag, pyproject)
     for fmt in settings.formats:
         if fmt not in FORMATS:
             raise FolioError(f"unknown format {fmt!r}", pyproject, hint=f"use {', '.join(FORMATS)}")
-    if settings.layout not in LAYOUTS:
-        raise FolioError(
-            f"unknown layout {settings.layout!r}", pyproject, hint=f"use {', '.join(LAYOUTS)}"
-        )
     return settings
+
+
+def check_ranges(settings: Settings, pyproject: Path) -> None:
+    """Each setting among its values or in its range; an error names the key's line."""
+    site_url = re.match(r"https?://[^/]+(/.*)?/$", settings.site_url)
+    coverage = settings.min_coverage
+    checks = [
+        # (key, whether it is right, what is wrong, what to do)
+        (
+            "site-url",
+            not settings.site_url or site_url,
+            f"site-url {settings.site_url!r} is not an http(s) address ending in /",
+            'write it like "https://example.org/articles/"',
+        ),
+        (
+            "paper",
+            settings.paper in PAPERS,
+            f"unknown paper {settings.paper!r}",
+            f"use one of: {', '.join(PAPERS)}",
+        ),
+        ("bleed-mm", 0 <= settings.bleed_mm <= 10, "bleed-mm must be from 0 to 10", None),
+        (
+            "pdf-variant",
+            settings.pdf_variant is None or settings.pdf_variant in PDF_VARIANTS,
+            f"unknown pdf-variant {settings.pdf_variant!r}",
+            f"use one of {', '.join(PDF_VARIANTS)}",
+        ),
+        (
+            "booklet-creep-mm",
+            0 <= settings.booklet_creep_mm <= 2,
+            "booklet-creep-mm must be from 0 to 2 (millimetres per sheet)",
+            None,
+        ),
+        (
+            "min-coverage",
+            coverage is None or 0 <= coverage <= 100,
+            "min-coverage must be a percentage from 0 to 100",
+            None,
+        ),
+        (
+            "layout",
+            settings.layout in LAYOUTS,
+            f"unknown layout {settings.layout!r}",
+            f"use {', '.join(LAYOUTS)}",
+        ),
+    ]
+    for key, right, wrong, hint in checks:
+        if not right:
+            raise FolioError(wrong, pyproject, line_of(pyproject, key), hint=hint)
 
 
 def check_language_tag(tag: str, path: Path | None = None) -> None:
