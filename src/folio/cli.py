@@ -112,14 +112,20 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "serve":
             run_serve(console, project, args)
     except FolioError as error:
-        print(f"folio: error: {error}", file=sys.stderr)
-        for line in error.details:
-            print(f"  {line}", file=sys.stderr)
+        report_error(error)
         return 1
     except KeyboardInterrupt:
         print("folio: interrupted", file=sys.stderr)
         return 130
     return 0
+
+
+def report_error(error: FolioError) -> None:
+    """The one line of a user error, and its details below it, on standard error."""
+    print(f"folio: error: {error}", file=sys.stderr)
+    for line in error.details:
+        print(f"  {line}", file=sys.stderr)
+    sys.stderr.flush()
 
 
 def report_files(console: Console, changed: list[Path], what: str) -> None:
@@ -229,7 +235,7 @@ def run_serve(console: Console, project: Project, args: argparse.Namespace) -> N
             current = find_project(project.root)
             result = build(current, formats=formats)
         except FolioError as error:
-            print(f"folio: error: {error}", file=sys.stderr, flush=True)
+            report_error(error)
             return False
         console.print(f"rebuilt {len(result.rebuilt)} output(s)")
         return bool(result.rebuilt)

@@ -1,4 +1,4 @@
-"""The web edition: one page per edition, its font subsets, and what search engines read."""
+"""The web edition: one page per edition, the site's font subsets, what search engines read."""
 
 from __future__ import annotations
 
@@ -38,14 +38,15 @@ def alternates(links: list[EditionLink]) -> list[tuple[str, tuple[str, ...]]]:
 
 def render_html(context: PageContext, links: list[EditionLink]) -> bytes:
     """The edition's page, which loads the site's stylesheets, script and fonts."""
+    urls = SiteUrls(context.settings.site_url, context.edition.document)
     html = render_template(
         context.environment,
         "web.html.j2",
         **context.variables(),
         links=links,
         alternates=alternates(links),
-        urls=SiteUrls(context.settings.site_url, context.edition.document),
-        json_ld=json_ld(context, links),
+        urls=urls,
+        json_ld=json_ld(context, links, urls),
         assets="../assets/",
         home="../index.html",
         footer_languages=context.edition.languages,
@@ -123,12 +124,11 @@ class SiteUrls:
         return f"{self.site_url}{self.document}/{name}" if self.site_url else name
 
 
-def json_ld(context: PageContext, links: list[EditionLink]) -> str:
+def json_ld(context: PageContext, links: list[EditionLink], urls: SiteUrls) -> str:
     """schema.org ScholarlyArticle for this edition, linked to the original or its translations;
     safe to place inside <script>."""
     edition = context.edition
     lang = edition.primary
-    urls = SiteUrls(context.settings.site_url, edition.document)
     source = (context.source_language,)
     data: dict[str, object] = {
         "@context": "https://schema.org",
