@@ -127,3 +127,15 @@ def test_the_abstract_is_shown_in_every_language(torture) -> None:
     parts = html_parts(align(source, ("en", "zh-Hans"), {"zh-Hans": translation}, project.root))
     assert parts.field("abstract", "en") == "A short <em>abstract</em> for the catalog."
     assert parts.field("abstract", "zh-Hans") == "一段<em>摘要</em>。"
+
+
+def test_the_web_body_is_written_only_when_asked_for(torture) -> None:
+    from folio.render.compose import html_parts
+
+    project, source = torture
+    edition = align(source, ("en",), {}, project.root)
+    both, printed = html_parts(edition), html_parts(edition, web=False)
+    assert both.print_body and both.body and both.print_body != both.body
+    assert (printed.print_body, printed.body) == (both.print_body, "")
+    assert printed.headings == both.headings and both.headings
+    assert printed.meta == both.meta

@@ -255,13 +255,10 @@ def prepare(
             edition = align(source, languages, translations, project.root)
             result.notes.extend(edition.warnings)
             result.fallbacks[f"{doc} {edition.name}"] = sum(edition.fallbacks.values())
-            parts = html_parts(edition)
+            targets = [t for t in todo if (t.document, t.languages) == (doc, languages)]
+            parts = html_parts(edition, web=any(t.format == "html" for t in targets))
             work.fronts.setdefault(doc, (edition.date, {}))[1].update(parts.meta)
-            jobs += [
-                job_for(project, t, edition, parts, todo)
-                for t in todo
-                if (t.document, t.languages) == (doc, languages)
-            ]
+            jobs += [job_for(project, t, edition, parts, todo) for t in targets]
     return jobs
 
 

@@ -108,22 +108,28 @@ def meta_html(edition: Edition) -> dict[tuple[str, str], str]:
     return dict(zip(keys, pandoc.write_pieces(pieces, "html5", ["--wrap=none"]), strict=True))
 
 
-def html_parts(edition: Edition) -> HtmlParts:
-    """Front matter, headings and body as HTML, in one pandoc call."""
+def html_parts(edition: Edition, web: bool = True) -> HtmlParts:
+    """Front matter, headings, the print body and (if asked for) the web body as HTML, in one
+    pandoc call."""
     keys = meta_keys(edition)
     blocks = body(edition)
     heads = [b["c"] for b in blocks if b["t"] == "Header" and b["c"][1][0]]
     pieces = [[pandoc.plain(edition.meta_text(*key))] for key in keys]
     pieces += [[pandoc.plain(entry_inlines(inlines))] for _, _, inlines in heads]
     printed = autospace(notes_in_place(blocks), edition.primary)
-    # The web body last: pandoc writes its footnotes after everything, and they are its own.
-    html = pandoc.write_pieces([*pieces, printed, blocks], "html5", ["--wrap=none"])
-    meta, entries = html[: len(keys)], html[len(keys) : -2]
+    # The web body last, for two reasons: pandoc writes its footnotes after everything, and they
+    # are its own; and pandoc numbers code blocks through the call, so that the web body's ids
+    # follow the print body's whether or not a build needs the web body.
+    html = pandoc.write_pieces(
+        [*pieces, printed, *([blocks] if web else [])], "html5", ["--wrap=none"]
+    )
+    meta, entries = html[: len(keys)], html[len(keys) : len(pieces)]
     headings = [
         Heading(attr[0], level, text) for (level, attr, _), text in zip(heads, entries, strict=True)
     ]
-    printed_html = break_at_quotes(html[-2])
-    return HtmlParts(dict(zip(keys, meta, strict=True)), html[-1], headings, printed_html)
+    printed_html = break_at_quotes(html[len(pieces)])
+    web_html = html[-1] if web else ""
+    return HtmlParts(dict(zip(keys, meta, strict=True)), web_html, headings, printed_html)
 
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
