@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import signal
 import subprocess
@@ -79,6 +80,17 @@ def test_force_rebuilds_everything(project: Path) -> None:
     result = run_folio(project, "build", "--format", "html", "--force")
     assert "3 built, 0 up to date" in result.stdout
     assert all(mtimes(project)[path] != times[path] for path in times)
+
+
+def test_a_build_leaves_the_cycle_collector_as_it_found_it(project: Path) -> None:
+    """Renders collect seldom (build.sparse_collection); folio serve builds in its own process."""
+    from folio.build import build
+    from folio.config import find_project
+
+    threshold = gc.get_threshold()
+    result = build(find_project(project), formats=["html"], jobs=1)
+    assert len(result.rebuilt) == 3
+    assert gc.get_threshold() == threshold and gc.get_freeze_count() == 0
 
 
 @pytest.mark.slow
