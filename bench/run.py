@@ -32,6 +32,7 @@ from rich.table import Table
 
 REPO = generate.REPO
 MEASURE = Path(__file__).resolve().parent / "measure.py"
+PRINT_HTML = Path(__file__).resolve().parent / "print_html.py"
 SEED_DOC = generate.SEED_DOC
 SEED_OUTPUTS = 9
 NOOP_TARGET_S = 0.5
@@ -460,6 +461,26 @@ def plain_book(row: Measurement, tools: Tools, book: Path, folder: Path) -> None
     )
 
 
+def weasyprint_alone(row: Measurement, tools: Tools, book: Path, folder: Path) -> None:
+    """(e4) WeasyPrint's command line on the very HTML that folio lays out in (d): what the
+    book's design costs WeasyPrint, without folio (and without folio's Chinese justification)."""
+    html = folder / "folio-print.html"
+    argv = [sys.executable, str(PRINT_HTML), str(book), "en+zh-Hans", str(html)]
+    written = subprocess.run(argv, capture_output=True, text=True)
+    if written.returncode != 0:
+        raise BenchError(f"print_html.py exited {written.returncode}: {written.stderr.strip()}")
+    progress.print(f"  {row.name}")
+    base = str(book / "source") + "/"
+    sample = measure([tools.weasyprint, "--base-url", base, html.name, "folio.pdf"], folder)
+    row.baseline_s, row.baseline_runs, row.peak_mib = (
+        sample.seconds,
+        [sample.seconds],
+        sample.peak_mib,
+    )
+    row.details["pages"] = pdf_pages(folder / "folio.pdf")
+    row.note = f"{row.details['pages']} pages"
+
+
 def xelatex_book(row: Measurement, tools: Tools, folder: Path) -> None:
     """A reference only: pandoc's LaTeX route on the same content, when xelatex is installed."""
     if not tools.xelatex:
@@ -556,6 +577,7 @@ def run_all(tools: Tools, settings: Settings, work: Path) -> list[Measurement]:
     plain = Measurement("e1. plain route: seed, 9 outputs")
     book_plain = Measurement(f"e2. plain route: {pairs} PDF")
     reference = Measurement(f"e3. reference: {pairs} PDF via xelatex")
+    alone = Measurement(f"e4. reference: {pairs} PDF, WeasyPrint on (d)'s HTML")
     update = Measurement(
         f"f. extract + update, {UPDATE_UNITS:,} units", target=f"ratio ≤ {UPDATE_RATIO}"
     )
@@ -585,8 +607,12 @@ def run_all(tools: Tools, settings: Settings, work: Path) -> list[Measurement]:
             f" (plain {plain_pages})" if plain_pages else ""
         )
     attempt(reference, lambda: xelatex_book(reference, tools, folder))
+    attempt(alone, lambda: weasyprint_alone(alone, tools, book, folder))
+    if pdf.folio_s and alone.baseline_s:
+        alone.details["d_ratio"] = round(pdf.folio_s / alone.baseline_s, 2)
+        alone.note += f" · (d) / e4 = {alone.details['d_ratio']:.2f}"
     attempt(update, lambda: catalog_update(update, tools, work, settings))
-    return [cold, no_change, one, pdf, plain, book_plain, reference, update, size]
+    return [cold, no_change, one, pdf, plain, book_plain, reference, alone, update, size]
 
 
 def seconds(value: float | None) -> str:

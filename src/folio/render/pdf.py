@@ -34,14 +34,7 @@ def render_pdf(
     stylesheets: tuple[str, ...] = ("print.css", "cover.css"),
 ) -> Pdf:
     """Lay out and write the PDF; fonts come from fontconfig by family name."""
-    css = "".join((context.templates / name).read_text(encoding="utf-8") for name in stylesheets)
-    html = render_template(
-        context.environment,
-        template,
-        **context.variables(),
-        css=css,
-        logo_url=context.brand.logo.as_uri(),
-    )
+    html = print_html(context, template, stylesheets)
     fetcher = ProjectFetcher(context.root)
     install_justification()
     try:
@@ -58,6 +51,22 @@ def render_pdf(
     output = io.BytesIO()
     document.write_pdf(output, pdf_variant=context.settings.pdf_variant)
     return Pdf(output.getvalue(), len(document.pages), read_page_map(document))
+
+
+def print_html(
+    context: PageContext,
+    template: str = "print.html.j2",
+    stylesheets: tuple[str, ...] = ("print.css", "cover.css"),
+) -> str:
+    """The page WeasyPrint lays out: the template, with the stylesheets inlined."""
+    css = "".join((context.templates / name).read_text(encoding="utf-8") for name in stylesheets)
+    return render_template(
+        context.environment,
+        template,
+        **context.variables(),
+        css=css,
+        logo_url=context.brand.logo.as_uri(),
+    )
 
 
 def install_justification() -> None:
