@@ -232,10 +232,15 @@ def body_text(page) -> str:
 def test_page_list_entries_point_to_the_first_words_of_each_print_page(
     built: Built, edition: str
 ) -> None:
-    with zipfile.ZipFile(built.output(edition, "epub")) as epub:
+    check_page_list(built.output(edition, "epub"), built.output(edition, "pdf"))
+
+
+def check_page_list(epub_path: Path, pdf_path: Path) -> None:
+    """The EPUB's page list names every print page of the text, each before its first words."""
+    with zipfile.ZipFile(epub_path) as epub:
         entries = page_list(epub)
         files = documents(epub)
-    with pdfplumber.open(built.output(edition, "pdf")) as pdf:
+    with pdfplumber.open(pdf_path) as pdf:
         texts = {number: body_text(page) for number, page in enumerate(pdf.pages, start=1)}
     numbers = [int(label) for label, _ in entries]
     assert numbers == sorted(numbers) and numbers[:2] == [1, 3]  # the cover, the title page

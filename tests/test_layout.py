@@ -7,6 +7,9 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from conftest import DOC, run_folio
+from folio import pofile
+from test_epub import check_page_list
+from test_typography import ragged_lines
 
 
 def anchor_pages(path: Path) -> dict[str, int]:
@@ -32,3 +35,17 @@ def test_parallel_columns_start_each_unit_on_one_page(project: Path) -> None:
     assert run_folio(project, *args).returncode == 0
     pages = anchor_pages(path)
     assert any(pages[f"{unit}-en"] != pages[f"{unit}-zh-Hans"] for unit in units)
+
+
+def test_parallel_columns_are_justified_and_listed_in_the_epub_page_list(project: Path) -> None:
+    """Chinese in the right-hand column is flush on both edges, and the EPUB's page list follows
+    the pages of the parallel print edition."""
+    args = ("build", "--edition", "en+zh-Hans", "--layout", "parallel")
+    assert run_folio(project, *args).returncode == 0
+    pdf = project / "build" / DOC / f"{DOC}.en+zh-Hans.pdf"
+    po = pofile.read(project / "translations" / "zh-Hans" / f"{DOC}.po", "zh-Hans")
+    paragraphs = [message.string for message in po.catalog if message.id and message.string]
+    checked, ragged = ragged_lines(pdf, paragraphs)
+    assert checked > 40
+    assert ragged == []
+    check_page_list(pdf.with_suffix(".epub"), pdf)
