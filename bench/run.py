@@ -447,18 +447,20 @@ def plain_book(row: Measurement, tools: Tools, book: Path, folder: Path) -> None
     ]
     progress.print(f"  {row.name}")
     sample = measure_sequence(commands, folder)
-    row.baseline_s, row.baseline_runs, row.peak_mib = (
-        sample.seconds,
-        [sample.seconds],
-        sample.peak_mib,
-    )
+    record_once(row, sample, folder / "book.pdf")
     row.details["steps"] = list(sample.steps)
-    row.details["pages"] = pdf_pages(folder / "book.pdf")
     pandoc_s, weasyprint_s = (step["seconds"] for step in sample.steps)
     row.note = (
         f"pandoc -s {pandoc_s:.2f} s + weasyprint {weasyprint_s:.2f} s, "
         f"{row.details['pages']} pages"
     )
+
+
+def record_once(row: Measurement, sample: Sample, pdf: Path) -> None:
+    """A reference line's single run, and the pages of the PDF it made."""
+    row.baseline_s, row.baseline_runs = sample.seconds, [sample.seconds]
+    row.peak_mib = sample.peak_mib
+    row.details["pages"] = pdf_pages(pdf)
 
 
 def weasyprint_alone(row: Measurement, tools: Tools, book: Path, folder: Path) -> None:
@@ -472,12 +474,7 @@ def weasyprint_alone(row: Measurement, tools: Tools, book: Path, folder: Path) -
     progress.print(f"  {row.name}")
     base = str(book / "source") + "/"
     sample = measure([tools.weasyprint, "--base-url", base, html.name, "folio.pdf"], folder)
-    row.baseline_s, row.baseline_runs, row.peak_mib = (
-        sample.seconds,
-        [sample.seconds],
-        sample.peak_mib,
-    )
-    row.details["pages"] = pdf_pages(folder / "folio.pdf")
+    record_once(row, sample, folder / "folio.pdf")
     row.note = f"{row.details['pages']} pages"
 
 
@@ -490,12 +487,7 @@ def xelatex_book(row: Measurement, tools: Tools, folder: Path) -> None:
     argv = [tools.pandoc, "book-bilingual.md", "--pdf-engine=xelatex", "-M", "lang=en"]
     argv += ["-V", f"CJKmainfont={CJK_FONT}", "-o", "book-xelatex.pdf"]
     sample = measure(argv, folder)
-    row.baseline_s, row.baseline_runs, row.peak_mib = (
-        sample.seconds,
-        [sample.seconds],
-        sample.peak_mib,
-    )
-    row.details["pages"] = pdf_pages(folder / "book-xelatex.pdf")
+    record_once(row, sample, folder / "book-xelatex.pdf")
     row.note = f"pandoc → xelatex, {row.details['pages']} pages"
 
 
