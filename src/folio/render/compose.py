@@ -86,7 +86,7 @@ class HtmlParts:
     """An edition as HTML fragments: front-matter fields per language, headings, and the body."""
 
     meta: dict[tuple[str, str], str]
-    body: str
+    body: str  # for the web page; empty when the build makes none
     headings: list[Heading] = field(default_factory=list)
     # The body for print: each footnote's text where it is called, for float: footnote.
     print_body: str = ""

@@ -20,6 +20,9 @@ from folio.render.page import PageContext
 from folio.render.pagemap import PageStart, read_page_map
 from folio.render.templating import render_template
 
+# The print edition's stylesheets, inlined in its page in this order.
+PRINT_STYLESHEETS = ("print.css", "cover.css")
+
 
 @dataclass(frozen=True)
 class Pdf:
@@ -31,7 +34,7 @@ class Pdf:
 def render_pdf(
     context: PageContext,
     template: str = "print.html.j2",
-    stylesheets: tuple[str, ...] = ("print.css", "cover.css"),
+    stylesheets: tuple[str, ...] = PRINT_STYLESHEETS,
 ) -> Pdf:
     """Lay out and write the PDF; fonts come from fontconfig by family name."""
     html = print_html(context, template, stylesheets)
@@ -56,7 +59,7 @@ def render_pdf(
 def print_html(
     context: PageContext,
     template: str = "print.html.j2",
-    stylesheets: tuple[str, ...] = ("print.css", "cover.css"),
+    stylesheets: tuple[str, ...] = PRINT_STYLESHEETS,
 ) -> str:
     """The page WeasyPrint lays out: the template, with the stylesheets inlined."""
     css = "".join((context.templates / name).read_text(encoding="utf-8") for name in stylesheets)
