@@ -21,6 +21,8 @@ TRANSLATABLE_META = (
     "author.affiliation",
     "abstract",
 )
+# Each subject is a unit of its own, named "subject:1", "subject:2", … in the catalog's order.
+SUBJECT = "subject"
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class FrontMatter:
     date: dt.date
     lang: str
     abstract: str = ""
-    # Subject headings or keywords, in the source language (the EPUB's dc:subject).
+    # Subject headings or keywords (the EPUB's dc:subject), each translated as a unit.
     subject: tuple[str, ...] = ()
 
     def field(self, dotted: str) -> str:
@@ -48,6 +50,18 @@ class FrontMatter:
         for part in dotted.split("."):
             value = getattr(value, part)
         return str(value)
+
+    def translatable(self) -> dict[str, str]:
+        """The translatable fields that are set, by name, in the catalog's order: the
+        TRANSLATABLE_META fields, then each subject ("subject:1", …)."""
+        fields = {name: self.field(name) for name in TRANSLATABLE_META if self.field(name)}
+        fields |= {f"{SUBJECT}:{n}": text for n, text in enumerate(self.subject, start=1)}
+        return fields
+
+
+def meta_kind(name: str) -> str:
+    """The kind of a translatable field ("subject:2" → "subject"), as `#.` comments name it."""
+    return name.partition(":")[0]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from folio import pandoc
 from folio.catalog import Translations
-from folio.document import TRANSLATABLE_META
+from folio.document import SUBJECT
 from folio.sanitize import Sanitizer
 from folio.segments import Walker
 from folio.workflow import Source
@@ -45,7 +45,6 @@ class Edition:
     fallbacks: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     translators: dict[str, str] = field(default_factory=dict)  # language → name, where known
-    subjects: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -57,6 +56,15 @@ class Edition:
 
     def meta_text(self, name: str, lang: str) -> list[pandoc.Inline]:
         return self.meta.get((name, lang), [])
+
+    def subjects(self, lang: str) -> list[list[pandoc.Inline]]:
+        """The subjects in one language (an untranslated one in the source language, marked)."""
+        names = sorted(
+            (int(name.partition(":")[2]), name)
+            for name, other in self.meta
+            if other == lang and name.startswith(f"{SUBJECT}:")
+        )
+        return [self.meta[(name, lang)] for _, name in names]
 
 
 def edition_name(languages: tuple[str, ...]) -> str:
@@ -102,8 +110,9 @@ def align(
     Source and translations are sanitised here, so that no renderer sees unsafe HTML.
     """
     source_lang = source.document.meta.lang
-    meta_units = [u for u in source.units if u.kind in TRANSLATABLE_META]
-    body_keys = [u.key for u in source.units if u.kind not in TRANSLATABLE_META]
+    # segment() lists the front matter's units first, one per field of source.meta, in its order.
+    meta_units = list(zip(source.meta, source.units, strict=False))
+    body_keys = [u.key for u in source.units[len(source.meta) :]]
     base = source.document.path.parent
     blocks = source.document.blocks
     published = [i for i, block in enumerate(blocks) if not is_comment(block)]
@@ -111,7 +120,6 @@ def align(
         source.document.name,
         languages,
         source.document.meta.date,
-        subjects=source.document.meta.subject,
     )
     texts: list[list[Text]] = [[] for _ in published]
     for lang in languages:
@@ -121,8 +129,8 @@ def align(
             if catalogs[lang].translator:
                 edition.translators[lang] = catalogs[lang].translator
         translator = Translator(lang, source_lang, parsed)
-        for unit in meta_units:
-            edition.meta[(unit.kind, lang)] = translator.inlines(unit.key, source.meta[unit.kind])
+        for name, unit in meta_units:
+            edition.meta[(name, lang)] = translator.inlines(unit.key, source.meta[name])
         walked = translator.texts(blocks, iter(body_keys))
         # Cleaned after the walk: the walk reads the comments, and nh3 removes them.
         cleaner = Sanitizer(source.document.path, root, base)
