@@ -194,6 +194,7 @@ def build(
                 result.rebuilt = run(prepared, workers, report, draft_site)
             booklets = [t for t in todo if t.format == "booklet"]
             result.rebuilt += impose_booklets(project, booklets, result.rebuilt, previous)
+            result.rebuilt = with_downloads(project, result.rebuilt, previous)
         site = publish_site(project, targets, result.rebuilt, previous, sources, work)
         for rendered in result.rebuilt:
             write_atomic(project.root / rendered.target.path, rendered.data)
@@ -372,6 +373,25 @@ def publish_site(
     return files
 
 
+def with_downloads(
+    project: Project, rebuilt: list[Rendered], previous: dict[str, dict]
+) -> list[Rendered]:
+    """The rendered web pages with their edition's downloads and sizes, known only now (the
+    pages render beside the PDFs and EPUBs)."""
+    from folio.render.site import fill_downloads
+
+    done = []
+    for rendered in rebuilt:
+        target = rendered.target
+        if target.format == "html":
+            made = outputs_of(project, target.document, rebuilt, previous, lambda f: f != "html")
+            files = edition_downloads(target.document, target.languages, made, "")
+            page = fill_downloads(project, rendered.data, target.languages, files)
+            rendered = replace(rendered, data=page)
+        done.append(rendered)
+    return done
+
+
 def outputs_of(
     project: Project,
     doc: str,
@@ -405,7 +425,7 @@ def publication(
     """What the home page says of a document: its front matter in every language, its
     editions and their files."""
     from folio.render.compose import meta_html
-    from folio.render.site import DOWNLOADS, Download, EditionEntry, Publication
+    from folio.render.site import EditionEntry, Publication
 
     all_languages = (project.settings.source_language, *project.settings.languages)
     known = work.fronts.get(doc, (None, {}))[1]
@@ -416,13 +436,22 @@ def publication(
     date, front = work.fronts[doc]
     entries = []
     for languages in editions(project):
-        files = [
-            Download(fmt, f"{doc}/{Path(path).name}", len(downloads[path]))
-            for fmt in DOWNLOADS
-            if (path := output_path(doc, languages, fmt)) in downloads
-        ]
+        files = edition_downloads(doc, languages, downloads, f"{doc}/")
         entries.append(EditionEntry(languages, f"{doc}/{edition_name(languages)}.html", files))
     return Publication(doc, date, front, entries)
+
+
+def edition_downloads(
+    doc: str, languages: tuple[str, ...], downloads: dict[str, bytes], folder: str
+):
+    """An edition's files among `downloads` (by path), as the site links them from `folder`."""
+    from folio.render.site import DOWNLOADS, Download
+
+    return [
+        Download(fmt, f"{folder}{Path(path).name}", len(downloads[path]))
+        for fmt in DOWNLOADS
+        if (path := output_path(doc, languages, fmt)) in downloads
+    ]
 
 
 def write_changed(root: Path, files: dict[str, bytes]) -> None:

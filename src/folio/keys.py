@@ -18,6 +18,7 @@ TEMPLATES = {
     "html": (
         *("web.html.j2", "web-fonts.css.j2", "web-policy.html.j2", "web-brand.html.j2"),
         *("web-footer.html.j2", "fonts.css.j2", "web.css", "site.js", "index.html.j2"),
+        "web-downloads.html.j2",
     ),
     "pdf": (
         "print.html.j2",
@@ -78,6 +79,10 @@ def output_key(project: Project, doc: str, languages: tuple[str, ...], fmt: str)
     files += sorted((templates).glob("*.svg"))
     parts = [__version__, folio_digest(), tool_versions(), repr(project.settings), doc]
     parts += ["+".join(languages), fmt]
+    if fmt == "html":
+        # A web page lists its edition's downloads with their sizes: it changes with them.
+        made = [f for f in ("pdf", "epub", "booklet") if f in project.settings.formats]
+        parts += [output_key(project, doc, languages, other) for other in made]
     parts += [f"{path.relative_to(project.root)}:{file_digest(path)}" for path in files]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
