@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from conftest import DOC, EDITIONS, Built
+from conftest import DOC, EDITIONS, ROOT, Built
 from test_epub import DC, EPUB_TYPE, HAN, OPF, XHTML, XML_LANG, documents, package
 
 HEADINGS = {f"{XHTML}h{level}" for level in range(1, 7)}
@@ -150,3 +150,17 @@ def test_space_between_the_title_page_and_the_text(
         )
         browser.close()
     assert gap >= 2  # ems
+
+
+def test_a_regional_tag_is_subset_in_the_face_that_draws_it() -> None:
+    """CSS sets zh-Hans-CN with the zh-Hans rule: its characters belong in that face's subset
+    (the EPUB's and the site's), beside zh-Hans's own."""
+    from folio import fonts
+    from folio.brand import load_brand
+
+    brand = load_brand(ROOT / "templates" / "brand.yaml")
+    used = {"en": set("Peace"), "zh-Hans": set("和平"), "zh-Hans-CN": set("安全")}
+    faces = {face.family: chars for face, chars in fonts.faces_for(brand, used)}
+    assert set("和平安全") <= set(faces["Noto Serif CJK SC"])
+    assert "Noto Serif CJK TC" not in faces
+    assert set("Peace和平安全") <= set(faces["Noto Serif"])  # the fallback for every text

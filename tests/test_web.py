@@ -107,7 +107,7 @@ def test_every_request_goes_to_the_site_and_nothing_is_blocked(
     context.close()
 
 
-@pytest.mark.parametrize("width", [WIDE, NARROW])
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_violation(browser: Browser, site: str, path: str, width: int) -> None:
     # axe is injected as a script, which the pages' own policy rightly refuses.
@@ -280,6 +280,47 @@ def test_chinese_is_set_in_the_sites_own_face_with_loose_leading(
         "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
     )
     assert '"Noto Serif CJK SC"' in loaded or "Noto Serif CJK SC" in loaded
+
+
+def text_nodes(node: dict, parent: dict | None = None) -> Iterator[tuple[dict, dict]]:
+    """(text node, its element) for every text node with more than white space, in a DOM tree
+    as CDP's DOM.getDocument gives it."""
+    if node.get("nodeType") == 3 and node["nodeValue"].strip():
+        yield node, parent
+    for child in node.get("children", []):
+        yield from text_nodes(child, node)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", [*PAGES, BILINGUAL + "?show=zh-Hans"])
+def test_every_text_is_drawn_whole_by_the_first_face_of_its_stack(
+    browser: Browser, site: str, path: str, width: int
+) -> None:
+    """What Chromium drew each text node with (CDP CSS.getPlatformFontsForNode): one face, the
+    first of the node's font-family, one of the site's own fonts the page loaded. A face that
+    lacks a glyph (a subset too small, or a stack in the wrong language) shows as a second
+    font: a word of two designs."""
+    page = open_page(browser, site + path, width)
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded')"
+        ".map(f => f.family.replace(/\"/g, ''))"
+    )
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]
+    drawn = 0
+    for text, element in text_nodes(root):
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": text["nodeId"]})["fonts"]
+        if not fonts:
+            continue  # not drawn (hidden)
+        style = cdp.send("CSS.getComputedStyleForNode", {"nodeId": element["nodeId"]})
+        family = {s["name"]: s["value"] for s in style["computedStyle"]}["font-family"]
+        first = family.split(",")[0].strip().strip('"')
+        used = [(f["familyName"], f["isCustomFont"]) for f in fonts]
+        assert used == [(first, True)] and first in loaded, (text["nodeValue"][:40], used)
+        drawn += 1
+    assert drawn >= 30
 
 
 def test_print_hides_the_navigation(browser: Browser, site: str) -> None:
