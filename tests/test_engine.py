@@ -70,7 +70,14 @@ def test_a_changed_template_rebuilds_only_what_uses_it(project: Path) -> None:
 
     after = manifest(project)
     changed = {after[p]["format"] for p in after if after[p]["key"] != before[p]["key"]}
-    assert changed == {"pdf"}
+    assert changed == {"pdf", "html"}  # the web page lists the PDF with its size
+
+    web = project / "templates" / "web.css"
+    web.write_text(web.read_text() + "\nmain p { letter-spacing: 0.01em; }\n")
+    assert run_folio(project, *args).returncode == 0
+    again = manifest(project)
+    changed = {again[p]["format"] for p in again if again[p]["key"] != after[p]["key"]}
+    assert changed == {"html"}
 
 
 def test_force_rebuilds_everything(project: Path) -> None:
