@@ -145,6 +145,7 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
                 "untranslated": r.stats.untranslated,
                 "percent": round(r.stats.percent, 1),
                 "words_percent": round(r.stats.words_percent, 1),
+                "glossary": r.glossary,
             }
             for r in rows
         ]
@@ -153,6 +154,7 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
     table = Table(
         "document", "language", "translated", "fuzzy", "untranslated", "obsolete", "words"
     )
+    table.add_column("glossary")
     for r in rows:
         s = r.stats
         colour = "green" if s.translated == s.total else "yellow" if s.percent >= 50 else "red"
@@ -164,6 +166,7 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
             f"[red]{s.untranslated}[/]" if s.untranslated else "0",
             str(s.obsolete),
             f"[{colour}]{s.words_percent:.0f} %[/]",
+            f"[red]{r.glossary}[/]" if r.glossary else "0",
         )
     console.print(table)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from folio import catalog, pandoc, qa
+from folio import catalog, glossary, pandoc, qa
 from folio.config import Project, add_language, check_language_tag, find_project
 from folio.document import Document, read_document
 from folio.segments import Unit, meta_inlines, segment
@@ -29,6 +30,7 @@ class LanguageStatus:
     document: str
     language: str
     stats: catalog.Stats
+    glossary: int = 0  # glossary findings
 
 
 def read_source(project: Project, doc: str) -> Source:
@@ -45,10 +47,12 @@ def reference(project: Project, path: Path) -> str:
 def extract(project: Project) -> list[Path]:
     """Write every document's template; returns the templates that changed."""
     changed = []
+    terms = glossary.load(glossary.glossary_path(project.translations_dir))
     for doc in project.documents():
         source = read_source(project, doc)
         pot = project.pot_path(doc)
-        if catalog.extract(source.units, doc, reference(project, source.document.path), pot):
+        where = reference(project, source.document.path)
+        if catalog.extract(source.units, doc, where, pot, partial(glossary.comments, terms)):
             changed.append(pot)
     return changed
 
@@ -82,21 +86,27 @@ def init_language(project: Project, tag: str) -> list[Path]:
 def check(project: Project) -> list[qa.Finding]:
     """Every QA finding: the sources, then each language's catalog."""
     findings = []
+    terms = glossary.load(glossary.glossary_path(project.translations_dir))
     for doc in project.documents():
         source = read_source(project, doc)
         findings += qa.check_source(source.units, source.document.path)
         for lang in project.settings.languages:
             path = project.po_path(doc, lang)
-            findings += qa.check_catalog(catalog.load(path, lang), path, lang)
+            loaded = catalog.load(path, lang)
+            findings += qa.check_catalog(loaded, path, lang)
+            findings += glossary.check_catalog(glossary.for_language(terms, lang), loaded, path)
     return findings
 
 
 def status(project: Project) -> list[LanguageStatus]:
     """Per document and language, how much is translated."""
     rows = []
+    terms = glossary.load(glossary.glossary_path(project.translations_dir))
     for doc in project.documents():
         keys = read_source(project, doc).keys
         for lang in project.settings.languages:
-            loaded = catalog.load(project.po_path(doc, lang), lang)
-            rows.append(LanguageStatus(doc, lang, catalog.stats(loaded, keys)))
+            path = project.po_path(doc, lang)
+            loaded = catalog.load(path, lang)
+            found = glossary.check_catalog(glossary.for_language(terms, lang), loaded, path)
+            rows.append(LanguageStatus(doc, lang, catalog.stats(loaded, keys), len(found)))
     return rows
