@@ -127,11 +127,12 @@ def new_catalog(pot: Catalog, lang: str) -> Catalog:
     return catalog
 
 
-def update(pot_path: Path, po_path: Path, lang: str) -> bool:
+def update(pot_path: Path, po_path: Path, lang: str, only_existing: bool = False) -> bool:
     """Merge the template into a PO file; returns whether the file changed.
 
     Changed units become fuzzy with their previous msgid, removed ones obsolete; every entry
-    that the merge leaves as it was is written back byte for byte.
+    that the merge leaves as it was is written back byte for byte. With `only_existing` (the
+    overrides of a converted language) no empty entry is added for a new unit.
     """
     pot = pofile.read(pot_path).catalog
     if po_path.exists():
@@ -148,6 +149,10 @@ def update(pot_path: Path, po_path: Path, lang: str) -> bool:
         pot, no_fuzzy_matching=True, update_header_comment=False, update_creation_date=False
     )
     match_fuzzy(catalog)
+    if only_existing:
+        for message in [m for m in catalog if m.id and not m.string]:
+            if (message.id, False) not in before:
+                del catalog[message.id]
     for message in catalog:
         # Babel drops `#|` from an entry that stays fuzzy while its msgid does not change.
         if message.id in previous and "fuzzy" in message.flags and not message.previous_id:

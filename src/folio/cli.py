@@ -39,6 +39,11 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="check the translations (and the source) for mistakes")
     init_lang = commands.add_parser("init-lang", help="start a translation into a language")
     init_lang.add_argument("tag", help="a BCP 47 language tag: fr, ar, pt-BR, zh-Hans …")
+    init_lang.add_argument(
+        "--from",
+        dest="base",
+        help="convert from this language's catalogs (zh-Hant, zh-HK, zh-TW from zh-Hans)",
+    )
     status = commands.add_parser("status", help="how much of each catalog is translated")
     status.add_argument("--json", action="store_true", help="print JSON")
     build_command = commands.add_parser("build", help="build every edition in every format")
@@ -100,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             console.print("No findings.")
         elif args.command == "init-lang":
-            report_files(console, workflow.init_language(project, args.tag), "file")
+            report_files(console, workflow.init_language(project, args.tag, args.base), "file")
         elif args.command == "status":
             show_status(console, workflow.status(project), args.json)
         elif args.command == "build":
