@@ -44,6 +44,13 @@ def parser() -> argparse.ArgumentParser:
         dest="base",
         help="convert from this language's catalogs (zh-Hant, zh-HK, zh-TW from zh-Hans)",
     )
+    export = commands.add_parser("export", help="export the catalogs for CAT tools")
+    export.add_argument("--xliff", action="store_true", required=True, help="as XLIFF 1.2")
+    export.add_argument("-o", "--output", type=Path, help="folder (default: build/xliff)")
+    export.add_argument("--language", action="append", help="only this language")
+    import_ = commands.add_parser("import", help="bring a CAT tool's work back into the catalogs")
+    import_.add_argument("--xliff", action="store_true", required=True, help="XLIFF 1.2 files")
+    import_.add_argument("files", type=Path, nargs="+", help="files `folio export` wrote")
     status = commands.add_parser("status", help="how much of each catalog is translated")
     status.add_argument("--json", action="store_true", help="print JSON")
     build_command = commands.add_parser("build", help="build every edition in every format")
@@ -106,6 +113,13 @@ def main(argv: list[str] | None = None) -> int:
             console.print("No findings.")
         elif args.command == "init-lang":
             report_files(console, workflow.init_language(project, args.tag, args.base), "file")
+        elif args.command == "export":
+            from folio import xliff
+
+            out = args.output and args.output.resolve()
+            report_files(console, xliff.export_project(project, out, args.language), "file")
+        elif args.command == "import":
+            return import_xliff(console, project, args.files)
         elif args.command == "status":
             show_status(console, workflow.status(project), args.json)
         elif args.command == "build":
@@ -131,6 +145,26 @@ def report_error(error: FolioError) -> None:
     for line in error.details:
         print(f"  {line}", file=sys.stderr)
     sys.stderr.flush()
+
+
+def import_xliff(console: Console, project: Project, files: list[Path]) -> int:
+    """Import each XLIFF file; 1 if any entry was in conflict (the catalog kept its own)."""
+    from folio import xliff
+
+    conflicts = 0
+    for path in files:
+        done = xliff.import_file(project, path.resolve())
+        for line in done.changed:
+            console.print(line, highlight=False)
+        for line in done.conflicts:
+            print(line)
+        conflicts += len(done.conflicts)
+        if done.written:
+            console.print(f"wrote {display_path(done.path)}", highlight=False)
+    if conflicts:
+        print(f"{conflicts} conflict(s): see above; no translation was lost.", file=sys.stderr)
+        return 1
+    return 0
 
 
 def report_files(console: Console, changed: list[Path], what: str) -> None:
