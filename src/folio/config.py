@@ -224,7 +224,7 @@ def check_conversions(settings: Settings, pyproject: Path) -> None:
                     line,
                     hint="add it to languages, or use `folio init-lang <tag> --from <base>`",
                 )
-        opencc_config(lang, base, pyproject)
+        opencc_config(lang, base, pyproject, line)
 
 
 def add_conversion(pyproject: Path, tag: str, base: str) -> bool:

@@ -38,12 +38,13 @@ DOUBLE = {"\u201c": "「", "\u201d": "」"}
 SINGLE = re.compile("\u2018([^\u2018\u2019]*)\u2019")
 
 
-def opencc_config(lang: str, base: str, path: Path | None = None) -> str:
+def opencc_config(lang: str, base: str, path: Path | None = None, line: int | None = None) -> str:
     """The OpenCC configuration that makes `lang` from `base`; an error if there is none."""
     if lang not in OPENCC or base not in SOURCES:
         raise FolioError(
             f"cannot convert {base} to {lang}",
             path,
+            line,
             hint=f"OpenCC makes {', '.join(OPENCC)} from {SOURCES[0]}",
         )
     return OPENCC[lang]
