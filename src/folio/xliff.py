@@ -114,7 +114,8 @@ def trans_unit(message: Message) -> ET.Element:
         group = ET.SubElement(unit, q("context-group"), {"purpose": "location"})
         for path in locations:
             ET.SubElement(group, q("context"), {"context-type": "sourcefile"}).text = path
-    group = ET.SubElement(unit, q("context-group"), {"name": "folio", "purpose": "information"})
+    # Unnamed: a context-group's name must be unique in the whole file.
+    group = ET.SubElement(unit, q("context-group"), {"purpose": "information"})
     base = base_digest(string, fuzzy, notes_of(message))
     ET.SubElement(group, q("context"), {"context-type": BASE}).text = base
     if message.auto_comments:
