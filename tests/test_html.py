@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DOC, EDITIONS, Built, run_folio
+from conftest import ALL_EDITIONS, DOC, EDITIONS, Built, run_folio
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col"}
@@ -79,7 +79,7 @@ def test_links_reach_the_other_editions(built: Built, edition: str) -> None:
     page = parse(built, edition)
     folder = built.output(edition, "html").parent
     targets = {url for url in page.urls if url.endswith(".html")}
-    assert targets == {f"{name}.html" for name in EDITIONS} | {"../index.html"}
+    assert targets == {f"{name}.html" for name in ALL_EDITIONS} | {"../index.html"}
     for target in targets:
         assert (folder / target).is_file()
 
@@ -98,6 +98,7 @@ def test_hreflang_alternates_are_reciprocal_and_match_each_pages_language(
     assert alternates == {
         "en": "en.html",
         "zh-Hans": "zh-Hans.html",
+        "zh-Hant": "zh-Hant.html",
         "x-default": "en+zh-Hans.html",
     }
     for hreflang, href in alternates.items():

@@ -358,6 +358,6 @@ def test_json_ld_parses_and_links_the_translations(built: Built) -> None:
     assert found["en"]["inLanguage"] == "en"
     assert found["zh-Hans"]["inLanguage"] == "zh-Hans"
     assert found["en+zh-Hans"]["inLanguage"] == ["en", "zh-Hans"]
-    assert found["en"]["workTranslation"] == [{"@id": "zh-Hans.html"}]
+    assert found["en"]["workTranslation"] == [{"@id": "zh-Hans.html"}, {"@id": "zh-Hant.html"}]
     assert found["zh-Hans"]["translationOfWork"] == {"@id": "en.html"}
     assert found["zh-Hans"]["headline"] == "中国的全球共同安全愿景"

@@ -14,7 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from folio import catalog
+from folio import catalog, variants
 from folio.config import Project
 from folio.edition import Edition, align, edition_name
 from folio.errors import FolioError, display_path
@@ -223,7 +223,7 @@ def check_coverage(project: Project, minimum: float, sources: dict[str, Source])
         source = source_of(project, doc, sources)
         for lang in project.settings.languages:
             path = project.po_path(doc, lang)
-            loaded = catalog.load(path, lang)
+            loaded = variants.load_catalog(project, doc, lang)
             stats = catalog.stats(loaded, source.keys)
             if stats.percent < minimum:
                 details.append(
@@ -463,12 +463,7 @@ def write_changed(root: Path, files: dict[str, bytes]) -> None:
 
 
 def load_translations(project: Project, doc: str) -> dict[str, catalog.Translations]:
-    return {
-        lang: catalog.translations(
-            catalog.load(project.po_path(doc, lang), lang), project.po_path(doc, lang)
-        )
-        for lang in project.settings.languages
-    }
+    return {lang: variants.translations(project, doc, lang) for lang in project.settings.languages}
 
 
 @dataclass

@@ -39,6 +39,18 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="check the translations (and the source) for mistakes")
     init_lang = commands.add_parser("init-lang", help="start a translation into a language")
     init_lang.add_argument("tag", help="a BCP 47 language tag: fr, ar, pt-BR, zh-Hans …")
+    init_lang.add_argument(
+        "--from",
+        dest="base",
+        help="convert from this language's catalogs (zh-Hant, zh-HK, zh-TW from zh-Hans)",
+    )
+    export = commands.add_parser("export", help="export the catalogs for CAT tools")
+    export.add_argument("--xliff", action="store_true", required=True, help="as XLIFF 1.2")
+    export.add_argument("-o", "--output", type=Path, help="folder (default: build/xliff)")
+    export.add_argument("--language", action="append", help="only this language")
+    import_ = commands.add_parser("import", help="bring a CAT tool's work back into the catalogs")
+    import_.add_argument("--xliff", action="store_true", required=True, help="XLIFF 1.2 files")
+    import_.add_argument("files", type=Path, nargs="+", help="files `folio export` wrote")
     status = commands.add_parser("status", help="how much of each catalog is translated")
     status.add_argument("--json", action="store_true", help="print JSON")
     build_command = commands.add_parser("build", help="build every edition in every format")
@@ -100,7 +112,14 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             console.print("No findings.")
         elif args.command == "init-lang":
-            report_files(console, workflow.init_language(project, args.tag), "file")
+            report_files(console, workflow.init_language(project, args.tag, args.base), "file")
+        elif args.command == "export":
+            from folio import xliff
+
+            out = args.output and args.output.resolve()
+            report_files(console, xliff.export_project(project, out, args.language), "file")
+        elif args.command == "import":
+            return import_xliff(console, project, args.files)
         elif args.command == "status":
             show_status(console, workflow.status(project), args.json)
         elif args.command == "build":
@@ -128,6 +147,26 @@ def report_error(error: FolioError) -> None:
     sys.stderr.flush()
 
 
+def import_xliff(console: Console, project: Project, files: list[Path]) -> int:
+    """Import each XLIFF file; 1 if any entry was in conflict (the catalog kept its own)."""
+    from folio import xliff
+
+    conflicts = 0
+    for path in files:
+        done = xliff.import_file(project, path.resolve())
+        for line in done.changed:
+            console.print(line, highlight=False)
+        for line in done.conflicts:
+            print(line)
+        conflicts += len(done.conflicts)
+        if done.written:
+            console.print(f"wrote {display_path(done.path)}", highlight=False)
+    if conflicts:
+        print(f"{conflicts} conflict(s): see above; no translation was lost.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def report_files(console: Console, changed: list[Path], what: str) -> None:
     if not changed:
         console.print(f"No {what} changed.")
@@ -145,6 +184,7 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
                 "untranslated": r.stats.untranslated,
                 "percent": round(r.stats.percent, 1),
                 "words_percent": round(r.stats.words_percent, 1),
+                "glossary": r.glossary,
             }
             for r in rows
         ]
@@ -153,6 +193,7 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
     table = Table(
         "document", "language", "translated", "fuzzy", "untranslated", "obsolete", "words"
     )
+    table.add_column("glossary")
     for r in rows:
         s = r.stats
         colour = "green" if s.translated == s.total else "yellow" if s.percent >= 50 else "red"
@@ -164,6 +205,7 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
             f"[red]{s.untranslated}[/]" if s.untranslated else "0",
             str(s.obsolete),
             f"[{colour}]{s.words_percent:.0f} %[/]",
+            f"[red]{r.glossary}[/]" if r.glossary else "0",
         )
     console.print(table)
 

@@ -12,6 +12,7 @@ from folio.config import Project
 
 # Packages whose versions change what folio writes.
 TOOLS = ("pypandoc-binary", "weasyprint", "babel", "uharfbuzz", "jinja2", "pypdfium2", "nh3")
+TOOLS += ("opencc",)  # converts zh-Hant, zh-HK and zh-TW text from the zh-Hans catalogs
 # The template files each format reads (besides brand.yaml, its logo and ui/*.po).
 TEMPLATES = {
     # A page, its fonts' stylesheet, and the site's files that come with it (home page, assets).
@@ -71,7 +72,10 @@ def output_key(project: Project, doc: str, languages: tuple[str, ...], fmt: str)
     """The key of one output: folio, its tools, settings, and the files this output reads."""
     files = [project.source_path(doc), *assets(project)]
     files += [
-        project.po_path(doc, lang) for lang in languages if lang != project.settings.source_language
+        path
+        for lang in languages
+        if lang != project.settings.source_language
+        for path in project.catalogs_of(doc, lang)
     ]
     templates = project.templates_dir
     files += [templates / name for name in templates_read(project, fmt)]
