@@ -14,6 +14,7 @@ from typing import Any
 
 from folio import pandoc
 from folio.document import TRANSLATABLE_META, Document
+from folio.errors import FolioError, line_of
 
 # Source comments that steer segmentation.
 SKIP, END, NOQA, NOTE = "i18n:skip", "i18n:end", "i18n:noqa", "i18n:"
@@ -51,7 +52,22 @@ def meta_inlines(doc: Document) -> dict[str, list[pandoc.Inline]]:
     """The translatable front-matter fields that are set, as inlines (one pandoc call)."""
     names = [name for name in TRANSLATABLE_META if doc.meta.field(name)]
     pieces = pandoc.read_pieces([doc.meta.field(name) for name in names])
-    return {name: pandoc.inlines_of(piece) or [] for name, piece in zip(names, pieces, strict=True)}
+    fields = zip(names, pieces, strict=True)
+    return {name: field_inlines(doc, name, piece) for name, piece in fields}
+
+
+def field_inlines(doc: Document, name: str, blocks: list[pandoc.Block]) -> list[pandoc.Inline]:
+    """A front-matter field as inlines: one paragraph, or an error (it would vanish)."""
+    inlines = pandoc.one_paragraph(blocks)
+    if inlines is None and blocks:
+        key = name.rsplit(".", 1)[-1]
+        raise FolioError(
+            f"front-matter field {name!r} is not one paragraph of text",
+            doc.path,
+            line_of(doc.path, f"{key}:"),
+            hint="write it as one line of text",
+        )
+    return inlines or []
 
 
 def segment(doc: Document, meta: dict[str, list[pandoc.Inline]]) -> list[Unit]:
