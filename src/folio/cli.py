@@ -24,7 +24,7 @@ from folio import __version__, workflow
 from folio.build import build, editions
 from folio.config import FORMATS, LAYOUTS, Project, find_project
 from folio.edition import edition_name
-from folio.errors import FolioError, display_path
+from folio.errors import FolioError, display_path, from_os_error
 
 
 def parser() -> argparse.ArgumentParser:
@@ -113,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
             run_serve(console, project, args)
     except FolioError as error:
         report_error(error)
+        return 1
+    except OSError as error:
+        report_error(from_os_error(error))
         return 1
     except KeyboardInterrupt:
         print("folio: interrupted", file=sys.stderr)
