@@ -240,6 +240,9 @@ def run_serve(console: Console, project: Project, args: argparse.Namespace) -> N
         except FolioError as error:
             report_error(error)
             return False
+        except OSError as error:
+            report_error(from_os_error(error))
+            return False
         console.print(f"rebuilt {len(result.rebuilt)} output(s)")
         return bool(result.rebuilt)
 
