@@ -296,3 +296,11 @@ def test_link_schemes_are_read_as_a_browser_reads_them(url: str, safe: bool) -> 
     from folio.sanitize import safe_url
 
     assert safe_url(url) is safe
+
+
+def test_a_text_that_leaves_html_open_does_not_swallow_the_next() -> None:
+    from folio.pandoc import read_pieces
+
+    pieces = read_pieces(["a <!-- b", "<div>c", "d"])
+    assert len(pieces) == 3
+    assert pieces[2] == [{"t": "Para", "c": [{"t": "Str", "c": "d"}]}]

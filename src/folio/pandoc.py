@@ -122,6 +122,10 @@ def read_pieces(texts: list[str], east_asian: bool = False) -> list[list[Block]]
             pieces.append([])
         else:
             pieces[-1].append(block)
+    if len(pieces) != len(texts) + 1:
+        # A text left an HTML comment or element open, and it swallowed a separator: read
+        # each text alone (no text can make a separator: it is random).
+        return [read_markdown(text, east_asian, figures=False) for text in texts]
     return pieces[: len(texts)]
 
 
