@@ -121,7 +121,8 @@ SOURCE_ATTACKS = (
     '`<script>alert(13)</script>`{=HTML5} `<a href="file:///etc/passwd">f</a>`{=slidy} '
     '[s]{style="background:url(http://evil.example/x)"} [j](JaVaScRiPt:alert(14)) '
     "[f](file:///etc/passwd) `\\href{javascript:alert(15)}{t}`{=latex} "
-    '`<a href="javascript:alert(16)">d</a>`{=dzslides} `<b onclick=alert(17)>`{=s5}\n\n'
+    '`<a href="javascript:alert(16)">d</a>`{=dzslides} `<b onclick=alert(17)>`{=s5} '
+    "[up](../../../etc/passwd) [a](../pyproject.toml){rel=attachment}\n\n"
     '```{=slideous}\n<script>alert(18)</script><a href="javascript:alert(19)">b</a>\n```\n'
 )
 SUBTITLE = (
@@ -190,6 +191,8 @@ def pdf_links(pdf: Path) -> list[str]:
                 uris.append(str(action["/URI"]))
             if action is not None and action.get("/S") in ("/JavaScript", "/Launch"):
                 uris.append(str(action))
+            if annotation.get_object().get("/Subtype") == "/FileAttachment":
+                uris.append("attachment")
     return uris
 
 
@@ -219,7 +222,7 @@ def test_no_attack_reaches_the_pdf_links(attacked: tuple[Path, str]) -> None:
     for pdf in pdfs:
         for uri in pdf_links(pdf):
             assert uri.startswith(("http:", "https:", "mailto:")) or "://" not in uri, uri
-            for hazard in ("javascript", "file:", "alert"):
+            for hazard in ("javascript", "file:", "alert", "attachment"):
                 assert hazard not in uri.lower(), (pdf, uri)
 
 

@@ -56,3 +56,16 @@ def attribute_problem(key: str, value: str) -> str:
 # A src attribute as nh3 writes it (double quotes, the value escaped): the only attribute of
 # cleaned raw HTML that makes pandoc copy or fetch a file.
 SOURCE_ATTRIBUTE = re.compile(r' src="([^"]*)"')
+
+
+def keep_safe_links(pages: list) -> None:
+    """Drop a laid-out PDF's links that are neither internal nor to the web: WeasyPrint makes a
+    relative href a file: link (to the source folder, or above it) and rel=attachment embeds
+    the file."""
+    for page in pages:
+        page.links = [
+            link
+            for link in page.links
+            if link[0] == "internal"
+            or (link[0] == "external" and url_scheme(link[1]) in ("http", "https", "mailto"))
+        ]
