@@ -196,6 +196,7 @@ def pdf_links(pdf: Path) -> list[str]:
     return uris
 
 
+@pytest.mark.slow
 def test_no_attack_reaches_the_html_or_the_epub(attacked: tuple[Path, str]) -> None:
     project, _ = attacked
     texts = outputs_of(project)
@@ -215,6 +216,7 @@ def test_no_attack_reaches_the_html_or_the_epub(attacked: tuple[Path, str]) -> N
     assert "总之" in page and "点" in page and "样" in page and "链" in page
 
 
+@pytest.mark.slow
 def test_no_attack_reaches_the_pdf_links(attacked: tuple[Path, str]) -> None:
     project, _ = attacked
     pdfs = sorted((project / "build").rglob("*.pdf"))
@@ -226,6 +228,7 @@ def test_no_attack_reaches_the_pdf_links(attacked: tuple[Path, str]) -> None:
                 assert hazard not in uri.lower(), (pdf, uri)
 
 
+@pytest.mark.slow
 def test_every_attack_is_warned_about(attacked: tuple[Path, str]) -> None:
     _, stderr = attacked
     warnings = stderr.splitlines()
@@ -236,6 +239,7 @@ def test_every_attack_is_warned_about(attacked: tuple[Path, str]) -> None:
     assert any("onerror=" in w and f"{DOC}.md" in w for w in warnings)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("image", "url", "problem"),
     [
