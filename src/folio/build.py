@@ -23,6 +23,8 @@ from folio.keys import file_digest, output_key
 from folio.render.compose import HtmlParts, html_parts
 from folio.render.page import forget_shared
 from folio.render.pagemap import PageMap
+from folio.staging import Staging, remove_leftovers, staging
+from folio.workers import started as workers_started
 from folio.workflow import Source, read_source
 
 MANIFEST = "manifest.json"
@@ -170,6 +172,7 @@ def build(
     With `strict` (or min-coverage in [tool.folio]) a catalog below the minimum fails the build.
     """
     with exclusive_lock(project.build_dir / LOCK):
+        remove_leftovers(project.build_dir)
         # In a long-running process (folio serve) the inputs may have changed since last time.
         file_digest.cache_clear()
         forget_shared()
@@ -196,12 +199,17 @@ def build(
             result.rebuilt += impose_booklets(project, booklets, result.rebuilt, previous)
             result.rebuilt = with_downloads(project, result.rebuilt, previous)
         site = publish_site(project, targets, result.rebuilt, previous, sources, work)
-        for rendered in result.rebuilt:
-            write_atomic(project.root / rendered.target.path, rendered.data)
-            if rendered.page_map and rendered.target.format == "pdf":
-                path = page_map_path(project, rendered.target)
-                write_atomic(path, rendered.page_map.to_json().encode("utf-8"))
-        write_changed(project.root, site)
+        with staging() as stage:
+            for rendered in result.rebuilt:
+                stage.add(project.root / rendered.target.path, rendered.data)
+                if rendered.page_map and rendered.target.format == "pdf":
+                    path = page_map_path(project, rendered.target)
+                    stage.add(path, rendered.page_map.to_json().encode("utf-8"))
+            write_changed(project.root, site, stage)
+            # Until the last rename, the manifest lists none of the files being replaced: a
+            # build killed in between leaves no entry whose file has other bytes.
+            unlist(project, stage.targets)
+            stage.commit()
         fresh = {r.target.path: output_of(r) for r in result.rebuilt}
         result.outputs = [fresh.get(t.path) or Output(**previous[t.path]) for t in targets]
         write_manifest(project, result.outputs)
@@ -454,12 +462,12 @@ def edition_downloads(
     ]
 
 
-def write_changed(root: Path, files: dict[str, bytes]) -> None:
-    """Write each file whose bytes differ from what is there (the site's shared files)."""
+def write_changed(root: Path, files: dict[str, bytes], stage: Staging) -> None:
+    """Stage each file whose bytes differ from what is there (the site's shared files)."""
     for path, data in files.items():
         target = root / path
         if not target.is_file() or target.read_bytes() != data:
-            write_atomic(target, data)
+            stage.add(target, data)
 
 
 def load_translations(project: Project, doc: str) -> dict[str, catalog.Translations]:
@@ -489,7 +497,9 @@ def worker_pool(workers: int, todo: int, needs_weasyprint: bool) -> Iterator[Wor
         yield Workers(None)
         return
     count = min(workers, todo)
-    with ProcessPoolExecutor(max_workers=count) as pool:
+    with ProcessPoolExecutor(
+        max_workers=count, initializer=workers_started, initargs=(os.getpid(),)
+    ) as pool:
         warming = [pool.submit(warm_up) for _ in range(count)] if needs_weasyprint else []
         yield Workers(pool, warming)
 
@@ -690,6 +700,16 @@ def write_manifest(project: Project, outputs: list[Output]) -> None:
     path = project.build_dir / MANIFEST
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         write_atomic(path, text.encode("utf-8"))
+
+
+def unlist(project: Project, paths: list[Path]) -> None:
+    """Take these files out of the manifest (before they are replaced)."""
+    replaced = {path.resolve() for path in paths}
+    entries = read_manifest(project)
+    kept = [e for e in entries if (project.root / e["path"]).resolve() not in replaced]
+    if len(kept) < len(entries):
+        text = json.dumps({"outputs": kept}, ensure_ascii=False, indent=2) + "\n"
+        write_atomic(project.build_dir / MANIFEST, text.encode("utf-8"))
 
 
 def drop_stale_page_maps(project: Project) -> None:

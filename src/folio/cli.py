@@ -24,7 +24,7 @@ from folio import __version__, workflow
 from folio.build import build, editions
 from folio.config import FORMATS, LAYOUTS, Project, find_project
 from folio.edition import edition_name
-from folio.errors import FolioError, display_path
+from folio.errors import FolioError, display_path, from_os_error
 
 
 def parser() -> argparse.ArgumentParser:
@@ -132,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
             run_serve(console, project, args)
     except FolioError as error:
         report_error(error)
+        return 1
+    except OSError as error:
+        report_error(from_os_error(error))
         return 1
     except KeyboardInterrupt:
         print("folio: interrupted", file=sys.stderr)
@@ -278,6 +281,9 @@ def run_serve(console: Console, project: Project, args: argparse.Namespace) -> N
             result = build(current, formats=formats)
         except FolioError as error:
             report_error(error)
+            return False
+        except OSError as error:
+            report_error(from_os_error(error))
             return False
         console.print(f"rebuilt {len(result.rebuilt)} output(s)")
         return bool(result.rebuilt)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from folio import pandoc
+from folio import pandoc, yamlsafe
 from folio.config import check_language_tag
 from folio.errors import FolioError
 
@@ -140,7 +140,7 @@ def split_front_matter(text: str, path: Path) -> tuple[FrontMatter, str]:
             "front matter is not closed", path, 1, hint="end it with a line ---"
         ) from None
     try:
-        data = yaml.safe_load("".join(lines[1:end])) or {}
+        data = yamlsafe.load("".join(lines[1:end])) or {}
     except yaml.YAMLError as error:
         # Where the broken construct starts (an unclosed quote) says more than where YAML gave up.
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
@@ -148,9 +148,9 @@ def split_front_matter(text: str, path: Path) -> tuple[FrontMatter, str]:
         problem = getattr(error, "problem", None) or "invalid YAML"
         if getattr(error, "context", None):
             problem = f"{problem} {error.context}"
-        raise FolioError(
-            f"front matter: {problem}", path, line, hint="fix the YAML syntax"
-        ) from None
+        limit = isinstance(error, yamlsafe.LimitError)
+        hint = "keep front matter short and flat" if limit else "fix the YAML syntax"
+        raise FolioError(f"front matter: {problem}", path, line, hint=hint) from None
     if not isinstance(data, dict):
         raise FolioError("front matter is not a mapping", path, 2, hint="write key: value lines")
     body = "\n" * (end + 1) + "".join(lines[end + 1 :])

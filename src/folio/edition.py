@@ -10,6 +10,7 @@ from pathlib import Path
 from folio import pandoc
 from folio.catalog import Translations
 from folio.document import SUBJECT
+from folio.pandoc import one_paragraph
 from folio.sanitize import Sanitizer
 from folio.segments import Walker
 from folio.workflow import Source
@@ -122,6 +123,7 @@ def align(
         source.document.meta.date,
     )
     texts: list[list[Text]] = [[] for _ in published]
+    source_meta = clean_meta(source, root, base, edition.warnings)
     for lang in languages:
         parsed = {}
         if lang != source_lang and lang in catalogs:
@@ -130,7 +132,7 @@ def align(
                 edition.translators[lang] = catalogs[lang].translator
         translator = Translator(lang, source_lang, parsed)
         for name, unit in meta_units:
-            edition.meta[(name, lang)] = translator.inlines(unit.key, source.meta[name])
+            edition.meta[(name, lang)] = translator.inlines(unit.key, source_meta[name])
         walked = translator.texts(blocks, iter(body_keys))
         # Cleaned after the walk: the walk reads the comments, and nh3 removes them.
         cleaner = Sanitizer(source.document.path, root, base)
@@ -169,21 +171,11 @@ def parse_translations(
     return parsed
 
 
-def one_paragraph(blocks: list[pandoc.Block]) -> list[pandoc.Inline] | None:
-    """The inlines of a translation that is one paragraph, once raw HTML blocks are inline again.
-
-    pandoc ends a paragraph at block-level raw HTML (<div>, <iframe>): the text goes on after it.
-    Two text blocks next to each other are two paragraphs.
-    """
-    inlines: list[pandoc.Inline] = []
-    previous = ""
-    for block in blocks:
-        if block["t"] in ("Para", "Plain") and previous != "text":
-            inlines += block["c"]
-            previous = "text"
-        elif block["t"] == "RawBlock":
-            inlines.append({"t": "RawInline", "c": block["c"]})
-            previous = "raw"
-        else:
-            return None
-    return inlines if previous else None
+def clean_meta(
+    source: Source, root: Path, base: Path, warnings: list[str]
+) -> dict[str, list[pandoc.Inline]]:
+    """The source's front-matter fields, sanitised like its body."""
+    cleaner = Sanitizer(source.document.path, root, base)
+    cleaned = {name: cleaner.clean(inlines) for name, inlines in source.meta.items()}
+    warnings.extend(cleaner.warnings)
+    return cleaned

@@ -14,6 +14,7 @@ from typing import Any
 
 from folio import pandoc
 from folio.document import Document, meta_kind
+from folio.errors import FolioError, line_of
 
 # Source comments that steer segmentation.
 SKIP, END, NOQA, NOTE = "i18n:skip", "i18n:end", "i18n:noqa", "i18n:"
@@ -52,7 +53,23 @@ def meta_inlines(doc: Document) -> dict[str, list[pandoc.Inline]]:
     fields = doc.meta.translatable()
     names = list(fields)
     pieces = pandoc.read_pieces([fields[name] for name in names])
-    return {name: pandoc.inlines_of(piece) or [] for name, piece in zip(names, pieces, strict=True)}
+    return {
+        name: field_inlines(doc, name, piece) for name, piece in zip(names, pieces, strict=True)
+    }
+
+
+def field_inlines(doc: Document, name: str, blocks: list[pandoc.Block]) -> list[pandoc.Inline]:
+    """A front-matter field as inlines: one paragraph, or an error (it would vanish)."""
+    inlines = pandoc.one_paragraph(blocks)
+    if inlines is None and blocks:
+        key = meta_kind(name).rsplit(".", 1)[-1]
+        raise FolioError(
+            f"front-matter field {name!r} is not one paragraph of text",
+            doc.path,
+            line_of(doc.path, f"{key}:"),
+            hint="write it as one line of text",
+        )
+    return inlines or []
 
 
 def segment(doc: Document, meta: dict[str, list[pandoc.Inline]]) -> list[Unit]:
