@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
@@ -20,6 +21,8 @@ from folio.render.page import PageContext
 from folio.render.pagemap import PageStart, read_page_map
 from folio.render.templating import render_template
 
+# Beyond the bleed, room for the crop marks: a gap, then the marks (as the booklet's).
+MARK_ROOM_MM = 6.0
 # The print edition's stylesheets, inlined in its page in this order.
 PRINT_STYLESHEETS = ("print.css", "cover.css")
 
@@ -52,7 +55,8 @@ def render_pdf(
             hint="the print edition uses only files inside the project; nothing is fetched",
         ) from None
     output = io.BytesIO()
-    document.write_pdf(output, pdf_variant=context.settings.pdf_variant)
+    finisher = BleedBox(context.settings.bleed_mm) if context.settings.bleed_mm else None
+    document.write_pdf(output, finisher=finisher, pdf_variant=context.settings.pdf_variant)
     return Pdf(output.getvalue(), len(document.pages), read_page_map(document))
 
 
@@ -69,7 +73,25 @@ def print_html(
         **context.variables(),
         css=css,
         logo_url=context.brand.logo.as_uri(),
+        mark_room_mm=MARK_ROOM_MM,
     )
+
+
+@dataclass(frozen=True)
+class BleedBox:
+    """A finisher for `write_pdf`: the BleedBox at `bleed_mm` around the TrimBox. WeasyPrint
+    puts it anywhere up to 10 pt out, and its media (the CSS bleed area) holds the marks too."""
+
+    bleed_mm: float
+
+    def __call__(self, document, pdf) -> None:
+        bleed = self.bleed_mm * 72 / 25.4
+        for page in pdf.objects:
+            if isinstance(page, pydyf.Dictionary) and "TrimBox" in page:
+                left, top, right, bottom = page["TrimBox"]
+                page["BleedBox"] = pydyf.Array(
+                    [left - bleed, top - bleed, right + bleed, bottom + bleed]
+                )
 
 
 def install_justification() -> None:

@@ -1,0 +1,183 @@
+"""The print edition as a press and a print shop check it: booklet covers and sheet, bleed and
+marks, and page images of every edition in build/proofs/ for a human to look at."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2
+import pytest
+from pypdf import PdfReader
+
+from conftest import DOC, EDITIONS, ROOT, Built, run_folio
+from folio.brand import load_brand
+from folio.config import Settings
+from folio.render.booklet import MM, impose
+
+PROOFS = ROOT / "build" / "proofs"
+SPACE = re.compile(r"\s+")
+
+
+def squeeze(text: str) -> str:
+    return SPACE.sub("", text)
+
+
+def booklet_of(built: Built, edition: str) -> bytes:
+    """The edition's booklet, imposed from its print PDF as `folio build --format booklet` does."""
+    return impose(built.output(edition, "pdf").read_bytes(), 0.0, Settings().sheet_mm)[0]
+
+
+def half_text(pdf: Path | bytes, side: int, half: str) -> str:
+    """The text of the left or right half of a sheet side."""
+    with pdfplumber.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as document:
+        page = document.pages[side]
+        middle = page.width / 2
+        box = (
+            (0, 0, middle, page.height) if half == "left" else (middle, 0, page.width, page.height)
+        )
+        return page.crop(box).extract_text() or ""
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_outside_back_cover_holds_no_text_of_the_book(built: Built, edition: str) -> None:
+    """The booklet's first sheet: the front cover on the right, the back cover on the left,
+    which prints only the brand's names and address, however many pages the text fills."""
+    booklet = booklet_of(built, edition)
+    back = squeeze(half_text(booklet, 0, "left"))
+    brand = load_brand(built.root / "templates" / "brand.yaml")
+    texts = [*brand.university.values(), *brand.institute.values(), *brand.address.values()]
+    for text in sorted(texts, key=len, reverse=True):
+        back = back.replace(squeeze(text), "")
+    assert back == ""
+    assert "中國傳媒大學" in half_text(booklet, 0, "right")  # the front cover
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_booklet_sheet_is_a4_landscape_with_the_pair_centred(
+    built: Built, edition: str
+) -> None:
+    reader = PdfReader(io.BytesIO(booklet_of(built, edition)))
+    page = PdfReader(built.output(edition, "pdf")).pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    for side in reader.pages:
+        media, trim = side.mediabox, side.trimbox
+        assert (float(media.width), float(media.height)) == pytest.approx(
+            (841.89, 595.28), abs=0.01
+        )
+        assert float(trim.width) == pytest.approx(2 * width, abs=0.01)
+        assert float(trim.height) == pytest.approx(height, abs=0.01)
+        assert float(trim.left) == pytest.approx(float(media.right) - float(trim.right), abs=0.01)
+        assert float(trim.bottom) == pytest.approx(float(media.top) - float(trim.top), abs=0.01)
+
+
+@pytest.fixture(scope="module")
+def bled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The English print edition with `bleed-mm = 3`."""
+    from conftest import copy_project
+
+    root = copy_project(tmp_path_factory.mktemp("bleed") / "project")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace("[tool.folio]\n", "[tool.folio]\nbleed-mm = 3\n")
+    )
+    result = run_folio(root, "build", "--format", "pdf", "--edition", "en")
+    assert result.returncode == 0, result.stderr
+    return root / "build" / DOC / f"{DOC}.en.pdf"
+
+
+SCALE = 4  # pixels a point
+INK = {"red": (0x8C, 0x1C, 0x13), "cream": (0xFF, 0xFD, 0xF8), "white": (255, 255, 255)}
+
+
+def page_colours(path: Path, index: int) -> tuple[Callable[[float, float], tuple], list]:
+    """The pixel at (x, y) in PDF points of a page rendered whole (its MediaBox), and the page's
+    boxes (MediaBox, TrimBox, BleedBox) as (left, bottom, right, top)."""
+    page = pypdfium2.PdfDocument(path)[index]
+    image = page.render(scale=SCALE).to_pil().convert("RGB")
+    boxes = [tuple(map(float, box)) for box in (page.get_mediabox(), page.get_trimbox())]
+    boxes.append(tuple(map(float, page.get_bleedbox())))
+    left, _, _, top = boxes[0]
+
+    def pixel(x: float, y: float) -> tuple:
+        return image.getpixel((int((x - left) * SCALE), int((top - y) * SCALE)))
+
+    return pixel, boxes
+
+
+def near(pixel: tuple, colour: str) -> bool:
+    return sum(abs(a - b) for a, b in zip(pixel, INK[colour], strict=True)) < 24
+
+
+def test_the_cover_grounds_fill_the_bleed(bled: Path) -> None:
+    pixel, (_, trim, bleed) = page_colours(bled, 0)
+    assert trim[0] - bleed[0] == pytest.approx(3 * MM, abs=0.05)
+    left, bottom, right, top = trim
+    outside = 1.5 * MM  # halfway into the bleed
+    assert near(pixel(left - outside, top + outside), "red")  # the band, round the corner
+    assert near(pixel((left + right) / 2, top + outside), "red")
+    assert near(pixel(right + outside, top - 5 * MM), "red")
+    assert near(pixel(left - outside, (top + bottom) / 2), "cream")  # the ground
+    assert near(pixel(right + outside, bottom - outside), "cream")
+    assert near(pixel(left - 4 * MM, (top + bottom) / 2), "white")  # nothing past the bleed
+
+
+@pytest.mark.parametrize("index", [0, 5])
+def test_crop_marks_stand_outside_the_bleed_box(bled: Path, index: int) -> None:
+    """Dark pixels beyond the trim (a page's text never goes there) are crop marks: there are
+    some at each corner, all outside the BleedBox."""
+    pixel, (media, trim, bleed) = page_colours(bled, index)
+    corners = [(trim[0], trim[1]), (trim[0], trim[3]), (trim[2], trim[1]), (trim[2], trim[3])]
+    step = 1 / SCALE
+    for cx, cy in corners:
+        dark_out = dark_in = 0
+        # The ring round the corner, along its two trim lines, out to the media's edge.
+        for k in range(int((trim[0] - media[0]) / step)):
+            distance = k * step
+            for x, y in (
+                (cx + (distance if cx > trim[0] else -distance), cy),
+                (cx, cy + (distance if cy > trim[1] else -distance)),
+            ):
+                if max(pixel(x, y)) < 110:  # black or grey, not the red band
+                    inside = bleed[0] <= x <= bleed[2] and bleed[1] <= y <= bleed[3]
+                    dark_in += inside
+                    dark_out += not inside
+        assert dark_out > 0 and dark_in == 0, (cx, cy, dark_in, dark_out)
+
+
+def render(pdf: Path | bytes, index: int, path: Path, scale: float = 1.5) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pypdfium2.PdfDocument(pdf)[index].render(scale=scale).to_pil().save(path)
+
+
+def spread(pdf: Path, left: int, path: Path, scale: float = 1.5) -> None:
+    """Two facing pages side by side, as a reader sees them."""
+    from PIL import Image
+
+    document = pypdfium2.PdfDocument(pdf)
+    images = [document[i].render(scale=scale).to_pil() for i in (left, left + 1)]
+    whole = Image.new("RGB", (images[0].width * 2, images[0].height), "white")
+    whole.paste(images[0], (0, 0))
+    whole.paste(images[1], (images[0].width, 0))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    whole.save(path)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_proofs_for_a_human(built: Built, edition: str) -> None:
+    """Page images of the cover, the first spread of text and the booklet's first sheet."""
+    pdf = built.output(edition, "pdf")
+    with pdfplumber.open(pdf) as document:
+        texts = [page.extract_text() or "" for page in document.pages]
+    # The first left-hand page of the text: after the contents, an even page number.
+    first = next(i for i, text in enumerate(texts) if i > 3 and i % 2 and len(text) > 400)
+    render(pdf, 0, PROOFS / f"{edition}.cover.png")
+    spread(pdf, first, PROOFS / f"{edition}.spread.png")
+    render(booklet_of(built, edition), 0, PROOFS / f"{edition}.booklet-sheet-1.png", 1.0)
+    assert all(
+        (PROOFS / f"{edition}.{name}.png").stat().st_size > 10_000
+        for name in ("cover", "spread", "booklet-sheet-1")
+    )
