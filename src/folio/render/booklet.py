@@ -56,7 +56,8 @@ class Sheet:
     page_width: float
     page_height: float
     bleed: float
-    paper: tuple[float, float] = (0.0, 0.0)  # the standard sheet; larger when bleed and marks need room (an SRA sheet)
+    # The standard sheet; larger when bleed and marks need more room (as an SRA sheet is).
+    paper: tuple[float, float] = (0.0, 0.0)
 
     @classmethod
     def for_page(cls, page: PageObject, paper: tuple[float, float] = (0.0, 0.0)) -> Sheet:
