@@ -181,3 +181,92 @@ def test_proofs_for_a_human(built: Built, edition: str) -> None:
         (PROOFS / f"{edition}.{name}.png").stat().st_size > 10_000
         for name in ("cover", "spread", "booklet-sheet-1")
     )
+
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+CLOSING = "、。，；：？！」』）》〉】”’"
+OPENING = "「『（《〈【“‘"
+BODY_SIZE = 10.0
+
+
+def lines(path: Path, size: float = BODY_SIZE) -> list[tuple[int, list[dict]]]:
+    """(page index, characters left to right) of each line of text at `size` points."""
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            rows: dict[float, list[dict]] = {}
+            for char in page.chars:
+                if abs(char["size"] - size) < 0.05 and char["text"].strip():
+                    # By baseline: the CJK and Latin faces' tops differ on one line.
+                    rows.setdefault(round(char["matrix"][5], 1), []).append(char)
+            for row in rows.values():
+                # A parallel page has two columns on one baseline: split where they part.
+                row.sort(key=lambda c: c["x0"])
+                column = [row[0]]
+                for before, char in zip(row, row[1:], strict=False):
+                    if char["x0"] - before["x1"] > 3 * size:
+                        found.append((index, column))
+                        column = []
+                    column.append(char)
+                found.append((index, column))
+    return found
+
+
+def text(chars: list[dict]) -> str:
+    return "".join(c["text"] for c in chars)
+
+
+def chinese_paragraphs(built: Built) -> list[str]:
+    """The Han characters of each translated paragraph of the seed (its msgstrs)."""
+    from folio import pofile
+
+    po = pofile.read(built.root / "translations" / "zh-Hans" / f"{DOC}.po", "zh-Hans")
+    found = [re.sub(f"[^{HAN}]", "", m.string) for m in po.catalog if m.id and m.string]
+    return [han for han in found if len(han) > 30]  # paragraphs, not headings or names
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "en+zh-Hans"])
+def test_no_gap_between_adjacent_marks_is_wider_than_half_an_em(built: Built, edition: str) -> None:
+    """A closing mark's glyph fills the left half of its em, an opening mark's the right half
+    (Noto CJK SC): the blank between two marks' glyphs is at most half an em (clreq 3.1.6)."""
+    pairs = []
+    for _, chars in lines(built.output(edition, "pdf")):
+        for a, b in zip(chars, chars[1:], strict=False):
+            if a["text"] in CLOSING + OPENING and b["text"] in CLOSING + OPENING:
+                size = a["size"]
+                a_ink_right = a["x0"] + (0.5 * size if a["text"] in CLOSING else size)
+                b_ink_left = b["x0"] + (0.5 * size if b["text"] in OPENING else 0)
+                pairs.append((a["text"] + b["text"], round((b_ink_left - a_ink_right) / size, 3)))
+    assert len(pairs) >= 3
+    assert [pair for pair in pairs if pair[1] > 0.5 + 0.01] == []
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "en+zh-Hans"])
+def test_no_chinese_paragraph_ends_on_one_character(built: Built, edition: str) -> None:
+    paragraphs = chinese_paragraphs(built)
+    last_lines = []
+    for _, chars in lines(built.output(edition, "pdf")):
+        han = re.sub(f"[^{HAN}]", "", text(chars))
+        if han and any(whole.endswith(han) for whole in paragraphs):
+            last_lines.append(text(chars))
+    assert len(last_lines) >= len(paragraphs) - 2  # a short one may share its line with others
+    assert [line for line in last_lines if re.fullmatch(f"[{HAN}][{CLOSING}]*", line)] == []
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "en+zh-Hans"])
+def test_chinese_body_paragraphs_open_with_a_two_em_indent(built: Built, edition: str) -> None:
+    paragraphs = chinese_paragraphs(built)
+    all_lines = lines(built.output(edition, "pdf"))
+    indents = []
+    for page, chars in all_lines:
+        han = re.sub(f"[^{HAN}]", "", text(chars))
+        if len(han) >= 4 and any(whole.startswith(han) for whole in paragraphs):
+            # The text block's left edge: where the page's other lines in that column begin.
+            column = [
+                c[0]["x0"]
+                for p, c in all_lines
+                if p == page and abs(c[0]["x0"] - chars[0]["x0"]) < 4 * BODY_SIZE
+            ]
+            indents.append((han[:6], round((chars[0]["x0"] - min(column)) / BODY_SIZE, 2)))
+    assert len(indents) >= len(paragraphs) - 1
+    assert [i for i in indents if abs(i[1] - 2) > 0.05] == []

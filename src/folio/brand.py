@@ -10,8 +10,9 @@ import yaml
 from folio.errors import FolioError
 
 REQUIRED = ("logo", "university", "institute", "publisher", "rights", "colours", "fonts")
-# Texts the back cover prints when the brand gives them, per language.
-OPTIONAL = ("blurb", "address")
+# Texts the back cover prints when the brand gives them, per language; the first-line indent
+# of body paragraphs in em, per language (the print edition's).
+OPTIONAL = ("blurb", "address", "paragraph-indent")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Brand:
     fonts: dict[str, str]
     blurb: dict[str, str] = field(default_factory=dict)
     address: dict[str, str] = field(default_factory=dict)
+    paragraph_indent: dict[str, float] = field(default_factory=dict)
 
     def text(self, field: str, lang: str) -> str:
         """A localised brand text, falling back to English."""
@@ -65,4 +67,4 @@ def load_brand(path: Path) -> Brand:
     if not logo.is_file():
         raise FolioError(f"logo {data['logo']!r} not found", path, hint="fix the `logo` path")
     given = [key for key in REQUIRED if key != "logo"] + [key for key in OPTIONAL if data.get(key)]
-    return Brand(logo, **{key: dict(data[key]) for key in given})
+    return Brand(logo, **{key.replace("-", "_"): dict(data[key]) for key in given})

@@ -23,6 +23,8 @@ from weasyprint.layout import inline
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 from weasyprint.text.line_break import Layout
 
+from folio.render import punctuation
+
 # The WeasyPrint version whose layout/inline.py and text/line_break.py this module was written
 # against; tests/test_justify.py fails when pyproject.toml pins another.
 WEASYPRINT = "70.0"
@@ -30,6 +32,8 @@ WEASYPRINT = "70.0"
 AMBIGUOUS_CJK = "\u201c\u201d\u2018\u2019\u2014\u2026\u00b7"
 # Marks set doubled (—— and ……) as one unit: never spread apart (clreq).
 DOUBLED = "\u2014\u2026"
+# Full-width punctuation marks: no space is added between two of them.
+MARKS = punctuation.CLOSING + punctuation.OPENING
 SPACES = " \u00a0"
 # Invisible characters (compose.py's break opportunities): no gap of their own.
 ZERO_WIDTH = "\u200b\u2060\ufeff"
@@ -125,7 +129,8 @@ def opportunities(pieces: list[Piece]) -> list[tuple[int, int, str]]:
         number, offset, char, _ = chars[index]
         after = chars[index + 1][2]
         if cjk[index] and cjk[index + 1]:
-            if not (char == after and char in DOUBLED):
+            # Two marks side by side stay as punctuation.py set them (clreq 3.1.6).
+            if not (char == after and char in DOUBLED) and not (char in MARKS and after in MARKS):
                 found.append((number, offset, "cjk"))
         elif char in SPACES and index > 0:
             before = chars[index - 1][2]

@@ -16,7 +16,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from folio.errors import FolioError
-from folio.render import justify
+from folio.render import justify, punctuation
 from folio.render.page import PageContext
 from folio.render.pagemap import PageStart, read_page_map
 from folio.render.templating import render_template
@@ -67,7 +67,7 @@ def print_html(
 ) -> str:
     """The page WeasyPrint lays out: the template, with the stylesheets inlined."""
     css = "".join((context.templates / name).read_text(encoding="utf-8") for name in stylesheets)
-    return render_template(
+    html = render_template(
         context.environment,
         template,
         **context.variables(),
@@ -75,6 +75,11 @@ def print_html(
         logo_url=context.brand.logo.as_uri(),
         mark_room_mm=MARK_ROOM_MM,
     )
+    # clreq's adjustments in everything printed (not in <head>: the title).
+    head, body, rest = html.partition("<body")
+    if not body:
+        return html
+    return head + body + punctuation.keep_last_characters(punctuation.compress(rest))
 
 
 @dataclass(frozen=True)
