@@ -270,3 +270,109 @@ def test_chinese_body_paragraphs_open_with_a_two_em_indent(built: Built, edition
             indents.append((han[:6], round((chars[0]["x0"] - min(column)) / BODY_SIZE, 2)))
     assert len(indents) >= len(paragraphs) - 1
     assert [i for i in indents if abs(i[1] - 2) > 0.05] == []
+
+
+@pytest.fixture(scope="module")
+def parallel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bilingual print edition in the parallel layout."""
+    from conftest import copy_project
+
+    root = copy_project(tmp_path_factory.mktemp("parallel") / "project")
+    args = ("build", "--format", "pdf", "--edition", "en+zh-Hans", "--layout", "parallel")
+    result = run_folio(root, *args)
+    assert result.returncode == 0, result.stderr
+    return root / "build" / DOC / f"{DOC}.en+zh-Hans.pdf"
+
+
+def english_lines(path: Path) -> list[tuple[int, list[dict]]]:
+    """Body lines (or columns of a line) in English: Latin letters, no Han."""
+    return [
+        (page, chars)
+        for page, chars in lines(path)
+        if re.search("[A-Za-z]", text(chars)) and not re.search(f"[{HAN}]", text(chars))
+    ]
+
+
+def word_gaps(chars: list[dict]) -> list[float]:
+    """The width of each word space of a line, from the letters either side of it."""
+    gaps, previous = [], None
+    for char in chars:
+        if previous is not None and char["x0"] - previous["x1"] > 0.5:
+            gaps.append(char["x0"] - previous["x1"])
+        previous = char
+    return gaps
+
+
+def test_parallel_english_keeps_its_word_spaces_even(parallel: Path) -> None:
+    """In the narrow column no word space is over 1.5 times the face's own (0.26 em)."""
+    normal = 0.26 * BODY_SIZE
+    gaps = [
+        (page, text(chars), round(gap / normal, 2))
+        for page, chars in english_lines(parallel)
+        for gap in word_gaps(chars)
+    ]
+    assert len(gaps) > 500
+    assert [gap for gap in gaps if gap[2] > 1.5] == []
+
+
+def test_running_heads_set_chinese_upright_in_the_serif_face(built: Built) -> None:
+    heads = []
+    with pdfplumber.open(built.output("en+zh-Hans", "pdf")) as pdf:
+        for page in pdf.pages[4:-1]:  # not the covers
+            heads += [
+                c for c in page.chars if c["top"] < 15 * MM and re.match(f"[{HAN}]", c["text"])
+            ]
+    assert len(heads) > 10
+    for char in heads:
+        assert "Serif-CJK-SC" in char["fontname"], char["fontname"]
+        assert char["matrix"][2] == 0  # no shear: not slanted
+
+
+def foot_lines(path: Path) -> list[tuple[int, str]]:
+    """The last body line of each column of each page, English only."""
+    last: dict[tuple[int, bool], tuple[float, str]] = {}
+    with pdfplumber.open(path) as pdf:
+        middle = float(pdf.pages[0].width) / 2
+    for page, chars in english_lines(path):
+        key = (page, chars[0]["x0"] > middle - 5 * MM)  # the column
+        baseline = chars[0]["top"]
+        if key not in last or baseline > last[key][0]:
+            last[key] = (baseline, text(chars))
+    return [(page, line) for (page, _), (_, line) in sorted(last.items())]
+
+
+# The hyphen WeasyPrint adds where it breaks a word (hyphenate-character: auto); a word's own
+# hyphen (win-win) is not hyphenation.
+HYPHENS = ("\u2010", "\u00ad")
+
+
+@pytest.mark.parametrize("edition", ["en", "en+zh-Hans", "parallel"])
+def test_no_word_is_hyphenated_at_the_foot_of_a_page(
+    built: Built, parallel: Path, edition: str
+) -> None:
+    path = parallel if edition == "parallel" else built.output(edition, "pdf")
+    feet = foot_lines(path)
+    assert len(feet) >= 4
+    assert [(page, line) for page, line in feet if line.endswith(HYPHENS)] == []
+
+
+@pytest.mark.parametrize("edition", ["en", "parallel"])
+def test_hyphenation_leaves_three_letters_and_two_lines_at_most(
+    built: Built, parallel: Path, edition: str
+) -> None:
+    path = parallel if edition == "parallel" else built.output(edition, "pdf")
+    english = english_lines(path)
+    hyphenated = [text(chars).endswith(HYPHENS) for _, chars in english]
+    assert sum(hyphenated) >= 3
+    for index, (_, chars) in enumerate(english):
+        line = text(chars)
+        if hyphenated[index]:
+            # pdfplumber joins letters of a line without spaces: the part is after the last gap.
+            pairs = enumerate(zip(chars, chars[1:], strict=False))
+            gaps = [i for i, (a, b) in pairs if b["x0"] - a["x1"] > 0.5]
+            part = text(chars[gaps[-1] + 1 :] if gaps else chars).rstrip("".join(HYPHENS))
+            assert len(re.sub(r"\W", "", part)) >= 3, line
+            following = english[index + 1][1] if index + 1 < len(english) else []
+            rest = re.match(r"[A-Za-z]+", text(following))
+            assert rest is None or len(rest.group(0)) >= 3, (line, text(following))
+        assert not all(hyphenated[index : index + 3]) or index + 3 > len(english), line

@@ -16,13 +16,15 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from folio.errors import FolioError
-from folio.render import justify, punctuation
+from folio.render import hyphens, justify, punctuation
 from folio.render.page import PageContext
 from folio.render.pagemap import PageStart, read_page_map
 from folio.render.templating import render_template
 
 # Beyond the bleed, room for the crop marks: a gap, then the marks (as the booklet's).
 MARK_ROOM_MM = 6.0
+# How many times a page is laid out again to keep hyphenated words off page feet.
+RELAYOUTS = 3
 # The print edition's stylesheets, inlined in its page in this order.
 PRINT_STYLESHEETS = ("print.css", "cover.css")
 
@@ -44,11 +46,14 @@ def render_pdf(
     fetcher = ProjectFetcher(context.root)
     install_justification()
     try:
-        # Relative references in the text (images) are relative to the source folder.
-        document = HTML(
-            string=html, base_url=str(context.root / "source") + "/", url_fetcher=fetcher
-        )
-        document = document.render(font_config=font_configuration())
+        document = lay_out(html, context.root, fetcher)
+        # Words hyphenated at a page's foot or as a third hyphenated line: kept whole, again.
+        for _ in range(RELAYOUTS):
+            breaks = hyphens.bad_breaks(document)
+            if not breaks:
+                break
+            html = hyphens.keep_whole(html, breaks)
+            document = lay_out(html, context.root, fetcher)
     except RefusedURL as refused:
         raise FolioError(
             f"{context.edition.document}: refused to load {refused.url!r}",
@@ -58,6 +63,12 @@ def render_pdf(
     finisher = BleedBox(context.settings.bleed_mm) if context.settings.bleed_mm else None
     document.write_pdf(output, finisher=finisher, pdf_variant=context.settings.pdf_variant)
     return Pdf(output.getvalue(), len(document.pages), read_page_map(document))
+
+
+def lay_out(html: str, root: Path, fetcher: URLFetcher):
+    """WeasyPrint's layout of the page; relative references (images) are to the source folder."""
+    document = HTML(string=html, base_url=str(root / "source") + "/", url_fetcher=fetcher)
+    return document.render(font_config=font_configuration())
 
 
 def print_html(
