@@ -124,7 +124,8 @@ def test_running_heads_name_the_section_on_right_pages(built: Built) -> None:
             top = [w["text"] for w in page.extract_words() if w["bottom"] < 20 * 72 / 25.4 - 10]
             heads[number] = " ".join(top)
     body = [n for n in heads if 5 < n < len(heads) and heads[n]]  # not blank pages, back cover
-    assert any("Shared Security 共同安全" in heads[n] for n in body if n % 2)  # right pages
+    sections = ("Goals and Vision 目标与愿景", "Shared Security 共同安全", "Conclusion 结语")
+    assert any(name in heads[n] for n in body if n % 2 for name in sections)  # right pages
     assert all("China’s Vision" in heads[n] for n in body if not n % 2)  # left: the title
 
 

@@ -376,3 +376,65 @@ def test_hyphenation_leaves_three_letters_and_two_lines_at_most(
             rest = re.match(r"[A-Za-z]+", text(following))
             assert rest is None or len(rest.group(0)) >= 3, (line, text(following))
         assert not all(hyphenated[index : index + 3]) or index + 3 > len(english), line
+
+
+def page_texts(path: Path) -> list[str]:
+    with pdfplumber.open(path) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_text_begins_on_a_right_hand_page(built: Built, edition: str) -> None:
+    first = {"en": "The 2022 Bo’ao", "zh-Hans": "在2022年博鳌", "en+zh-Hans": "The 2022 Bo’ao"}
+    texts = page_texts(built.output(edition, "pdf"))
+    number = next(
+        n
+        for n, t in enumerate(texts, start=1)
+        if first[edition] in squeeze(t) or (first[edition] in " ".join(t.split()))
+    )
+    assert number % 2 == 1, number  # odd: a recto
+
+
+def test_outer_margins_are_wider_than_inner_ones(built: Built) -> None:
+    """Where the text block starts on left and right pages (the body's lines, not indents)."""
+    starts: dict[str, list[float]] = {"left": [], "right": []}
+    with pdfplumber.open(built.output("en", "pdf")) as pdf:
+        width = float(pdf.pages[0].width)
+        for number, page in enumerate(pdf.pages[5:-1], start=6):
+            body = [c for c in page.chars if abs(c["size"] - BODY_SIZE) < 0.05]
+            if body:
+                side = "left" if number % 2 == 0 else "right"
+                starts[side].append((min(c["x0"] for c in body), max(c["x1"] for c in body)))
+    (left_outer, left_inner), (right_inner, right_outer) = starts["left"][0], starts["right"][0]
+    assert left_outer > width - left_inner  # verso: the outer margin is its left one
+    assert width - right_outer > right_inner  # recto: its right one
+
+
+def test_the_title_page_leaves_no_word_alone_and_says_published_once(built: Built) -> None:
+    texts = page_texts(built.output("en", "pdf"))
+    title_page = [line.strip() for line in texts[2].splitlines()]
+    title = [i for i, line in enumerate(title_page) if line.startswith("China’s Vision")][0]
+    assert len(title_page[title + 1].split()) >= 2, title_page[title : title + 2]
+    imprint = " ".join(texts[3].split())
+    assert imprint.lower().count("published") == 1, imprint
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_each_contents_entry_ends_in_its_leader_and_page_on_one_line(
+    built: Built, edition: str
+) -> None:
+    texts = page_texts(built.output(edition, "pdf"))
+    contents = next(t for t in texts if "Contents" in t or "目录" in t)
+    entries = [line for line in contents.splitlines() if re.search(r"\.{5,}\s*\d+$", line)]
+    assert len(entries) == 4
+    assert all(re.search(r"[A-Za-z\u4e00-\u9fff]", line) for line in entries), entries
+
+
+def test_the_chinese_edition_speaks_chinese_in_its_footer_and_keywords(built: Built) -> None:
+    path = built.output("zh-Hans", "pdf")
+    footers = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages[6:-1]:
+            footers += [c["text"] for c in page.chars if c["top"] > page.height - 18 * MM]
+    assert footers and not re.search("[A-Za-z]", "".join(footers)), "".join(footers)
+    assert re.search(f"[{HAN}]", PdfReader(path).metadata["/Keywords"])
