@@ -195,3 +195,32 @@ def test_lines_may_break_beside_quotation_marks_only_where_clreq_allows() -> Non
         "<p>说：\u200b“甲”、\u200b“乙”\u200b《“丙”》\u200b“丁”——“戊”。"
         '<a title="“”">China’s “x”</a></p>'
     )
+
+
+def test_marks_at_a_justified_line_edge_are_set_half_width(dense_pdf: Path) -> None:
+    """clreq's line-edge adjustment: an opening mark that starts a line (not a paragraph's first)
+    has its blank half outside the text block, so its glyph meets the left edge; a closing mark
+    that ends a line (not a paragraph's last) meets the right edge with its glyph."""
+    starts, ends = [], []
+    with pdfplumber.open(dense_pdf) as pdf:
+        for index, page in enumerate(pdf.pages[4:-1], start=4):
+            edge = BLOCK_RIGHT_MM["right" if index % 2 == 0 else "left"] * MM
+            rows: dict[float, list[dict]] = {}
+            for char in page.chars:
+                if abs(char["size"] - BODY_SIZE) < 0.05:
+                    rows.setdefault(round(char["matrix"][5], 1), []).append(char)
+            if not rows:
+                continue
+            left = edge - (148 - 15 - 18) * MM  # the text block is 115 mm wide
+            for row in rows.values():
+                row.sort(key=lambda c: c["x0"])
+                first, last = row[0], row[-1]
+                justified = last["x1"] >= edge - 1  # not a paragraph's last line
+                if justified and first["text"] in OPENING and first["x0"] < left + BODY_SIZE:
+                    starts.append(round((first["x0"] - left) / BODY_SIZE, 2))
+                if last["text"] in CLOSING and last["x0"] > edge - 2 * BODY_SIZE:
+                    ends.append(round((edge - last["x0"]) / BODY_SIZE, 2))
+    assert len(starts) >= 5 and len(ends) >= 10, (starts, ends)
+    assert all(abs(start + 0.5) < 0.05 for start in starts), starts  # half outside the edge
+    # Its glyph's half em ends at the edge; a paragraph's last line (ragged) is further in.
+    assert sum(abs(end - 0.5) < 0.05 for end in ends) >= 10, ends

@@ -86,8 +86,15 @@ def justify_line(context, line: boxes.LineBox, extra_width: float) -> None:
     by_piece: dict[int, list[int]] = {}
     for piece, offset, _ in gaps:
         by_piece.setdefault(piece, []).append(offset)
-    spacing = extra_width / len(gaps)
-    widen(line, spacing, {id(pieces[k].box): v for k, v in by_piece.items()}, 0)
+    # clreq's line-edge adjustment: an opening mark that starts the line and a closing mark
+    # that ends it are set half width; the half ems they give up join the spacing.
+    edges: dict[int, list[tuple[int, str]]] = {}
+    trimmed = 0.0
+    for piece, offset, side in line_edges(pieces):
+        edges.setdefault(id(pieces[piece].box), []).append((offset, side))
+        trimmed += pieces[piece].box.style["font_size"] / 2
+    spacing = (extra_width + trimmed) / len(gaps)
+    widen(line, spacing, {id(pieces[k].box): v for k, v in by_piece.items()}, 0, edges)
 
 
 def leaves(box: boxes.Box) -> Iterator[Piece]:
@@ -141,6 +148,30 @@ def opportunities(pieces: list[Piece]) -> list[tuple[int, int, str]]:
     return found
 
 
+def line_edges(pieces: list[Piece]) -> list[tuple[int, int, str]]:
+    """(piece, UTF-8 offset, "start" or "end") of a full-width opening mark that starts the
+    line and a closing mark that ends it, in Chinese text not already set half width."""
+    chars = [
+        (number, offset, char)
+        for number, piece in enumerate(pieces)
+        for offset, char in utf8_offsets(piece.text)
+        if char not in ZERO_WIDTH and not char.isspace()
+    ]
+    found = []
+    for (number, offset, char), side, marks in (
+        (
+            (chars[0], "start", punctuation.OPENING),
+            (chars[-1], "end", punctuation.CLOSING),
+        )
+        if chars
+        else ()
+    ):
+        piece = pieces[number]
+        if piece.chinese and char in marks and piece.box.style["font_feature_settings"] == "normal":
+            found.append((number, offset, side))
+    return found
+
+
 def utf8_offsets(text: str) -> Iterator[tuple[int, str]]:
     offset = 0
     for char in text:
@@ -148,25 +179,35 @@ def utf8_offsets(text: str) -> Iterator[tuple[int, str]]:
         offset += len(char.encode())
 
 
-def widen(box: boxes.Box, spacing: float, offsets: dict[int, list[int]], x_advance: float) -> float:
+def widen(
+    box: boxes.Box,
+    spacing: float,
+    offsets: dict[int, list[int]],
+    x_advance: float,
+    edges: dict[int, list[tuple[int, str]]] | None = None,
+) -> float:
     """Move each box by the space added before it and widen it by the space added inside it,
-    the way WeasyPrint's `add_word_spacing` does for word spaces."""
+    the way WeasyPrint's `add_word_spacing` does for word spaces (less half an em for each mark
+    at the line's edge set half width)."""
+    edges = edges or {}
     if isinstance(box, boxes.TextBox):
         box.position_x += x_advance
         spread = offsets.get(id(box), [])
-        if spread:
-            layout = SpacedLayout(box.style, spacing, tuple(sorted(spread)))
+        trim = edges.get(id(box), [])
+        if spread or trim:
+            layout = SpacedLayout(box.style, spacing, tuple(sorted(spread)), tuple(trim))
             layout.set_text(box.text)
             layout.deactivate()
             box.pango_layout = layout
-            box.width += spacing * len(spread)
-            x_advance += spacing * len(spread)
+            added = spacing * len(spread) - box.style["font_size"] / 2 * len(trim)
+            box.width += added
+            x_advance += added
     elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
         box.position_x += x_advance
         before = x_advance
         for child in box.children:
             if child.is_in_normal_flow():
-                x_advance = widen(child, spacing, offsets, x_advance)
+                x_advance = widen(child, spacing, offsets, x_advance, edges)
         box.width += x_advance - before
     else:
         box.translate(x_advance, 0)
@@ -176,9 +217,16 @@ def widen(box: boxes.Box, spacing: float, offsets: dict[int, list[int]], x_advan
 class SpacedLayout(Layout):
     """A Pango layout whose glyphs at the given UTF-8 offsets (sorted) advance `spacing` further."""
 
-    def __init__(self, style, spacing: float, offsets: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        style,
+        spacing: float,
+        offsets: tuple[int, ...],
+        edges: tuple[tuple[int, str], ...] = (),
+    ) -> None:
         self.spacing = spacing
         self.offsets = offsets
+        self.edges = edges  # (offset, "start" or "end"): a mark set half width
         super().__init__(style)
 
     def set_text(self, text: str, justify: bool = False) -> None:
@@ -195,6 +243,7 @@ class SpacedLayout(Layout):
         pango.pango_layout_set_single_paragraph_mode(self.layout, True)
         line, _ = self.get_first_line()
         units = round(self.spacing * TO_UNITS)
+        half = round(self.style["font_size"] / 2 * TO_UNITS)
         run = line.runs
         while run != ffi.NULL:
             item, glyphs = run.data.item, run.data.glyphs
@@ -205,4 +254,14 @@ class SpacedLayout(Layout):
                     start, end = item.offset + clusters[i], item.offset + end
                     chosen = bisect_left(self.offsets, end) - bisect_left(self.offsets, start)
                     glyphs.glyphs[i].geometry.width += units * chosen
+                    for offset, side in self.edges:
+                        if start <= offset < end:
+                            # An opening mark's blank half is on its left: the glyph moves back.
+                            glyphs.glyphs[i].geometry.width -= half
+                            if side == "start":
+                                # WeasyPrint 70 draws x_offset / font size as thousandths of
+                                # an em (draw/text.py): 500 × size is half an em on the page.
+                                glyphs.glyphs[i].geometry.x_offset -= round(
+                                    500 * self.style["font_size"]
+                                )
             run = run.next
