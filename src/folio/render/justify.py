@@ -90,7 +90,9 @@ def justify_line(context, line: boxes.LineBox, extra_width: float) -> None:
     # that ends it are set half width; the half ems they give up join the spacing.
     edges: dict[int, list[tuple[int, str]]] = {}
     trimmed = 0.0
-    for piece, offset, side in line_edges(pieces):
+    # After a paragraph's indent an opening mark keeps its full width.
+    indented = bool(getattr(line, "text_indent", 0))
+    for piece, offset, side in line_edges(pieces, start=not indented):
         edges.setdefault(id(pieces[piece].box), []).append((offset, side))
         trimmed += pieces[piece].box.style["font_size"] / 2
     spacing = (extra_width + trimmed) / len(gaps)
@@ -148,9 +150,10 @@ def opportunities(pieces: list[Piece]) -> list[tuple[int, int, str]]:
     return found
 
 
-def line_edges(pieces: list[Piece]) -> list[tuple[int, int, str]]:
+def line_edges(pieces: list[Piece], start: bool = True) -> list[tuple[int, int, str]]:
     """(piece, UTF-8 offset, "start" or "end") of a full-width opening mark that starts the
-    line and a closing mark that ends it, in Chinese text not already set half width."""
+    line (when `start`) and a closing mark that ends it, in Chinese text not already set half
+    width."""
     chars = [
         (number, offset, char)
         for number, piece in enumerate(pieces)
@@ -167,6 +170,8 @@ def line_edges(pieces: list[Piece]) -> list[tuple[int, int, str]]:
         else ()
     ):
         piece = pieces[number]
+        if side == "start" and not start:
+            continue
         if piece.chinese and char in marks and piece.box.style["font_feature_settings"] == "normal":
             found.append((number, offset, side))
     return found
