@@ -6,7 +6,9 @@ WeasyPrint has `hyphenate-limit-chars` (print.css asks for three letters each si
 is read: each word hyphenated at a paragraph's foot on a page, or as the third of a ladder, is
 named by the nearest element with an id and its first part; the page is laid out again with
 those words kept whole (`hyphens: manual`). A word kept whole can move other breaks, so this
-repeats, a few times at most.
+repeats, a few times at most. It costs layouts: measured 2026-11-30, the seed's English edition
+is laid out twice, bench/generate.py's 120-pair book (82 pages) three times (21 words, then 2),
+about 2.3 times its render time without the rule.
 """
 
 from __future__ import annotations
