@@ -113,6 +113,7 @@ def near(pixel: tuple, colour: str) -> bool:
     return sum(abs(a - b) for a, b in zip(pixel, INK[colour], strict=True)) < 24
 
 
+@pytest.mark.slow
 def test_the_cover_grounds_fill_the_bleed(bled: Path) -> None:
     pixel, (_, trim, bleed) = page_colours(bled, 0)
     assert trim[0] - bleed[0] == pytest.approx(3 * MM, abs=0.05)
@@ -126,6 +127,7 @@ def test_the_cover_grounds_fill_the_bleed(bled: Path) -> None:
     assert near(pixel(left - 4 * MM, (top + bottom) / 2), "white")  # nothing past the bleed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", [0, 5])
 def test_crop_marks_stand_outside_the_bleed_box(bled: Path, index: int) -> None:
     """Dark pixels beyond the trim (a page's text never goes there) are crop marks: there are
@@ -306,6 +308,7 @@ def word_gaps(chars: list[dict]) -> list[float]:
     return gaps
 
 
+@pytest.mark.slow
 def test_parallel_english_keeps_its_word_spaces_even(parallel: Path) -> None:
     """In the narrow column no word space is over 1.5 times the face's own (0.26 em)."""
     normal = 0.26 * BODY_SIZE
@@ -349,6 +352,7 @@ def foot_lines(path: Path) -> list[tuple[int, str]]:
 HYPHENS = ("\u2010", "\u00ad")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", ["en", "en+zh-Hans", "parallel"])
 def test_no_word_is_hyphenated_at_the_foot_of_a_page(
     built: Built, parallel: Path, edition: str
@@ -359,6 +363,7 @@ def test_no_word_is_hyphenated_at_the_foot_of_a_page(
     assert [(page, line) for page, line in feet if line.endswith(HYPHENS)] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", ["en", "parallel"])
 def test_hyphenation_leaves_three_letters_and_two_lines_at_most(
     built: Built, parallel: Path, edition: str
