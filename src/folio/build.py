@@ -324,7 +324,8 @@ def impose_booklets(
         path = output_path(target.document, target.languages, "pdf")
         data = pdf.data if pdf else (project.root / path).read_bytes()
         fallbacks = pdf.fallbacks if pdf else previous[path].get("fallbacks", 0)
-        booklet, sides = impose(data, project.settings.booklet_creep_mm)
+        settings = project.settings
+        booklet, sides = impose(data, settings.booklet_creep_mm, settings.sheet_mm)
         done.append(Rendered(target, booklet, sides, time.perf_counter() - started, [], fallbacks))
     return done
 

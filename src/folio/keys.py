@@ -25,6 +25,7 @@ TEMPLATES = {
         "print.html.j2",
         "print.css",
         "cover.html.j2",
+        "back-cover.html.j2",
         "cover.css",
         "fonts.css.j2",
         "paper.css.j2",
