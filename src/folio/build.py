@@ -195,12 +195,15 @@ def build(
             booklets = [t for t in todo if t.format == "booklet"]
             result.rebuilt += impose_booklets(project, booklets, result.rebuilt, previous)
         site = publish_site(project, targets, result.rebuilt, previous, sources, work)
+        search = stage_search(project, result.rebuilt, previous)
         for rendered in result.rebuilt:
             write_atomic(project.root / rendered.target.path, rendered.data)
             if rendered.page_map and rendered.target.format == "pdf":
                 path = page_map_path(project, rendered.target)
                 write_atomic(path, rendered.page_map.to_json().encode("utf-8"))
         write_changed(project.root, site)
+        if search:
+            search.publish()
         fresh = {r.target.path: output_of(r) for r in result.rebuilt}
         result.outputs = [fresh.get(t.path) or Output(**previous[t.path]) for t in targets]
         write_manifest(project, result.outputs)
@@ -370,6 +373,25 @@ def publish_site(
     files.update({f"{SITE}/{path}": data for path, data in fonts.items()})
     files[f"{SITE}/index.html"] = index
     return files
+
+
+def stage_search(project: Project, rebuilt: list[Rendered], previous: dict[str, dict]):
+    """The site's search indexes, made again for each language whose pages changed (when the
+    project makes a web site)."""
+    from folio.render import search
+    from folio.ui import language_name
+
+    if "html" not in project.settings.formats:
+        return None
+    pages = [
+        search.Page(doc, Path(path).stem, data)
+        for doc in project.documents()
+        for path, data in outputs_of(project, doc, rebuilt, previous, lambda f: f == "html").items()
+    ]
+    changed = any(r.target.format == "html" for r in rebuilt)
+    languages = (project.settings.source_language, *project.settings.languages)
+    names = {lang: language_name(lang) for lang in languages}
+    return search.stage(project.build_dir, pages, changed, names)
 
 
 def outputs_of(
