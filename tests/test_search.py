@@ -4,6 +4,7 @@ Chromium on the site as `folio serve` serves it."""
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import threading
 from collections.abc import Iterator
@@ -230,3 +231,41 @@ def test_a_bilingual_pages_chinese_half_is_found_in_chinese(
     english = results(page, "shared future")
     assert english and {r["lang"] for r in english} == {"en"}
     page.close()
+
+
+def index_files(root: Path, lang: str) -> dict[str, tuple[int, int]]:
+    """Each file of a language's index: (inode, modification time)."""
+    folder = root / "build" / "site" / "pagefind" / lang
+    return {
+        path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def indexed_text(root: Path, lang: str) -> str:
+    """The text of every record of a language's index (its fragments, gzipped JSON), without
+    the zero-width spaces the segmenter put between Chinese words."""
+    folder = root / "build" / "site" / "pagefind" / lang / "fragment"
+    text = "".join(gzip.decompress(path.read_bytes()).decode() for path in folder.iterdir())
+    return text.replace("\u200b", "")
+
+
+def test_a_languages_index_is_made_again_only_when_its_units_changed(project: Path) -> None:
+    assert run_folio(project, "build", "--format", "html").returncode == 0
+    before = {lang: index_files(project, lang) for lang in ("en", "zh-Hans")}
+    assert all(before.values())
+    assert run_folio(project, "build", "--format", "html").returncode == 0
+    assert {lang: index_files(project, lang) for lang in before} == before
+
+    catalog = project / "translations" / "zh-Hans" / f"{DOC}.po"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace("总之", "综上所述", 1), encoding="utf-8")
+    result = run_folio(project, "build", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    # The bilingual page changed too, but not its English half: the English index stays.
+    assert index_files(project, "en") == before["en"]
+    assert index_files(project, "zh-Hans") != before["zh-Hans"]
+    assert "综上所述" in indexed_text(project, "zh-Hans")
+    assert "综上所述" not in indexed_text(project, "en")
+    assert not list((project / "build" / ".search").glob("*/"))  # nothing left staged

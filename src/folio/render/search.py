@@ -4,6 +4,7 @@ by Pagefind (its CJK segmenter included) as one index per language under build/s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import html
 import json
@@ -23,7 +24,7 @@ STAGING = ".search"
 # What the site loads of Pagefind's bundle: its search library, worker and index files (not
 # its ready-made interfaces, which the site does not use).
 KEPT = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
-KEPT_PREFIXES = ("wasm.", "pagefind.", "index/", "fragment/", "filter/")
+KEPT_PREFIXES = ("pagefind.", "index/", "fragment/", "filter/")
 # The keys of the indexes (build/.search/keys.json) and the languages search.js finds there.
 KEYS = "keys.json"
 LANGUAGES = "languages.json"
@@ -320,30 +321,76 @@ def write_indexes(records: dict[str, list[Record]], work: Path) -> dict[str, Pat
         asyncio.run(_index_all(jobs))
     for pages, bundle in jobs.values():
         shutil.rmtree(pages)
-        for path in sorted(bundle.rglob("*"), reverse=True):
-            name = path.relative_to(bundle).as_posix()
-            if path.is_file() and not (name in KEPT or name.startswith(KEPT_PREFIXES)):
-                path.unlink()
+        keep_loaded(bundle)
     return {lang: bundle for lang, (_, bundle) in jobs.items()}
 
 
+def keep_loaded(bundle: Path) -> None:
+    """Remove what the site never loads from an index Pagefind wrote: its ready-made
+    interfaces, and the WebAssembly of other languages (each index names its own)."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    wasm = {f"wasm.{found['wasm'] or 'unknown'}.pagefind" for found in entry["languages"].values()}
+    for path in sorted(bundle.rglob("*"), reverse=True):
+        name = path.relative_to(bundle).as_posix()
+        if path.is_file() and not (name in KEPT or name in wasm or name.startswith(KEPT_PREFIXES)):
+            path.unlink()
+
+
 async def _index_all(jobs: dict[str, tuple[Path, Path]]) -> None:
-    await asyncio.gather(
-        *(_pagefind(pages, bundle, lang) for lang, (pages, bundle) in jobs.items())
-    )
+    await asyncio.gather(*(_pagefind(*paths, lang) for lang, paths in jobs.items()))
 
 
 async def _pagefind(pages: Path, bundle: Path, lang: str) -> None:
     """Pagefind's own indexer over the record pages, through its Python API (one request for
     the whole folder: the API answers one request at a time, a tenth of a second each)."""
-    from pagefind.index import PagefindIndex
+    from pagefind.service import PagefindService
 
     try:
-        config = {"force_language": lang, "output_path": str(bundle)}
-        async with PagefindIndex(config) as index:  # type: ignore[arg-type]
-            await index.add_directory(str(pages))
+        service = await PagefindService().launch()
     except FileNotFoundError as error:
         raise FolioError(
             "Pagefind's program is missing: the site's search cannot be indexed",
             hint="install folio's dependencies again (pip install 'pagefind[extended]')",
         ) from error
+    try:
+        index = await service.create_index({"force_language": lang})
+        await index.add_directory(str(pages))
+        await index.write_files(str(bundle))
+        await _written(bundle)
+    finally:
+        await _finish(service)
+    _check_written(bundle)
+
+
+async def _written(bundle: Path, seconds: float = 30) -> None:
+    """Wait until every file of the index has its contents. Pagefind answers "written" once it
+    has created each file and handed its bytes to a background writer (tokio): closing it
+    then left files empty (3 runs in 8 here, with the API's close(); one in 3 when it ended
+    by itself). Each file's bytes go in one write, so a file that is not empty is whole."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while any(path.is_file() and path.stat().st_size == 0 for path in bundle.rglob("*")):
+        if asyncio.get_running_loop().time() > deadline:
+            return  # _check_written says what is missing
+        await asyncio.sleep(0.02)
+
+
+async def _finish(service) -> None:
+    """Let Pagefind's program end by itself, at the end of its input, instead of the API's
+    close(), which stops it at once."""
+    service._poll_task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await service._poll_task
+    service._backend.stdin.close()
+    await service._backend.wait()
+
+
+def _check_written(bundle: Path) -> None:
+    """Fail rather than publish an index with a file missing or empty."""
+    entry = bundle / "pagefind-entry.json"
+    files = [path for path in bundle.rglob("*") if path.is_file()]
+    if not entry.is_file() or any(path.stat().st_size == 0 for path in files):
+        raise FolioError(
+            "Pagefind wrote an incomplete search index",
+            bundle,
+            hint="build again; the site keeps its previous index",
+        )
