@@ -172,9 +172,38 @@
       });
       section.appendChild(heading);
       section.appendChild(ordered);
+      if (group.rest.length) {
+        section.appendChild(moreButton(group, ordered, languageNames));
+      }
       list.appendChild(section);
     });
     status.textContent = total ? message("found", total) : message("none");
+  }
+
+  // The next results of a language, on demand: each costs a fragment to fetch.
+  function moreButton(group, ordered, languageNames) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "search-more";
+    button.textContent = message("more");
+    button.addEventListener("click", function () {
+      var next = group.rest.splice(0, SHOWN);
+      Promise.all(next.map(function (result) { return result.data(); })).then(function (found) {
+        var first = null;
+        found.forEach(function (data) {
+          var item = resultItem(data, group.lang, languageNames);
+          first = first || item;
+          ordered.appendChild(item);
+        });
+        if (!group.rest.length) {
+          button.remove();
+        }
+        if (first) {
+          first.querySelector("a").focus(); // the reader goes on from the first new result
+        }
+      });
+    });
+    return button;
   }
 
   var asked = 0; // the latest search: an answer to an earlier one is dropped
@@ -195,7 +224,7 @@
               return result.data();
             })).then(function (results) {
               return { lang: index.lang, name: index.name, count: found.results.length,
-                results: results };
+                results: results, rest: found.results.slice(SHOWN) };
             });
           });
         })).then(function (groups) {

@@ -140,6 +140,17 @@ def test_home_page_search_finds_units_in_their_language_at_working_anchors(
     context.close()
 
 
+def test_more_results_come_on_demand(browser: Browser, site: str) -> None:
+    page = browser.new_page()
+    page.goto(site + "index.html")
+    shown = len(results(page, "security"))
+    assert page.locator(".search-more").count() == 1  # English has more than it shows
+    page.click(".search-more")
+    page.wait_for_function(f"document.querySelectorAll('.search-results li').length > {shown}")
+    assert page.evaluate("document.activeElement.className") == "search-title"
+    page.close()
+
+
 def test_a_result_opens_the_edition_being_read(browser: Browser, site: str) -> None:
     page = browser.new_page()
     page.goto(f"{site}{DOC}/en+zh-Hans.html")

@@ -31,7 +31,7 @@ LANGUAGES = "languages.json"
 # Elements that begin a search result: the site's units (bilingual: the pair, both halves),
 # headings, and footnotes. Text outside them (the title block) belongs to the page's top.
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-# Text a reader never searches for: note numbers and their back links, code's line anchors.
+# Text a reader never searches for: note numbers and their back links.
 SKIPPED_CLASSES = {"footnote-ref", "footnote-back"}
 UNREAD = {"script", "style", "template", "svg", "head"}
 BLOCKS = HEADINGS | {"p", "div", "li", "br", "td", "th", "dt", "dd", "blockquote", "pre", "hr"}
