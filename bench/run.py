@@ -496,8 +496,10 @@ def xelatex_book(row: Measurement, tools: Tools, folder: Path) -> None:
 
 def search_index(row: Measurement, tools: Tools, project: Path, settings: Settings) -> None:
     """(h, i) The site's search index alone (bench/search_index.py: every language, from the
-    built pages, timed inside its process), beside the whole HTML build that makes it
-    (`--format html --force`, the index included), and the index's size on the site."""
+    built pages, timed inside its process), beside the HTML build (`--format html --force`:
+    every page rendered again; the index is not made again, its records being the same), and
+    the index's size on the site. Only the book's line has a target (the issue's): the seed's
+    index is mostly Pagefind's start-up."""
 
     def build(i: int) -> Sample:
         progress.print(f"  {row.name}: HTML build, run {i + 1}")
@@ -512,6 +514,8 @@ def search_index(row: Measurement, tools: Tools, project: Path, settings: Settin
         return Sample(json.loads(done.stdout.strip().splitlines()[-1])["seconds"], 0.0)
 
     runs = settings.repeats(3) if row.name.startswith("h") else 1
+    # Pages and index first (the book has neither yet), so that the builds timed make no index.
+    measure(tools.build(project, "--quiet", "--format", "html", "-j", "2"))
     row.baseline_s, row.baseline_runs, row.peak_mib = repeat(runs, build)
     row.folio_s, row.folio_runs, _ = repeat(runs, index)
     folder = project / "build" / "site" / "pagefind"
@@ -522,9 +526,11 @@ def search_index(row: Measurement, tools: Tools, project: Path, settings: Settin
     }
     files = sum(1 for f in folder.rglob("*") if f.is_file())
     row.details.update(bytes=sizes, files=files)
-    row.passed = row.ratio is not None and row.ratio <= SEARCH_SHARE
     each = ", ".join(f"{lang} {size / 1000:.0f} kB" for lang, size in sizes.items())
-    row.note = f"{verdict(row.passed)} · index {files} files: {each} · baseline: HTML build"
+    row.note = f"index {files} files: {each} · baseline: HTML build"
+    if row.target:
+        row.passed = row.ratio is not None and row.ratio <= SEARCH_SHARE
+        row.note = f"{verdict(row.passed)} · {row.note}"
 
 
 def catalog_update(row: Measurement, tools: Tools, folder: Path, settings: Settings) -> None:
@@ -611,7 +617,7 @@ def run_all(tools: Tools, settings: Settings, work: Path) -> list[Measurement]:
     )
     size = Measurement("g. seed bilingual EPUB size", target=f"< {EPUB_TARGET_BYTES / 1e6:g} MB")
     share = f"ratio ≤ {SEARCH_SHARE}"
-    seed_search = Measurement("h. seed search index / HTML build", target=share)
+    seed_search = Measurement("h. seed search index / HTML build")
     book_search = Measurement(f"i. {pairs} search index / HTML build", target=share)
 
     progress.print("seed article")
