@@ -206,6 +206,19 @@
     return button;
   }
 
+  // The query as words of the index's language. Pagefind segments a query in the language of
+  // the page (its <html lang>), not of the index: on an English page a Chinese query would
+  // reach the Chinese index unsegmented, and find other units than on a Chinese page.
+  function words(term, lang) {
+    if (typeof Intl === "undefined" || !Intl.Segmenter || !/^(zh|ja|th)(-|$)/i.test(lang)) {
+      return term;
+    }
+    var segments = Array.from(new Intl.Segmenter(lang, { granularity: "word" }).segment(term));
+    var found = segments.filter(function (s) { return s.isWordLike; })
+      .map(function (s) { return s.segment; });
+    return found.length ? found.join(" ") : term;
+  }
+
   var asked = 0; // the latest search: an answer to an earlier one is dropped
   function search(term) {
     var number = ++asked;
@@ -219,7 +232,7 @@
     load()
       .then(function (indexes) {
         return Promise.all(indexes.map(function (index) {
-          return index.pagefind.search(term).then(function (found) {
+          return index.pagefind.search(words(term, index.lang)).then(function (found) {
             return Promise.all(found.results.slice(0, SHOWN).map(function (result) {
               return result.data();
             })).then(function (results) {

@@ -140,13 +140,26 @@ def test_home_page_search_finds_units_in_their_language_at_working_anchors(
     context.close()
 
 
+def test_a_chinese_query_finds_the_same_units_on_every_page(browser: Browser, site: str) -> None:
+    """The query is cut into words of the index's language, whatever the page's language."""
+    page = browser.new_page()
+    found = {}
+    for path in ("index.html", f"{DOC}/en.html", f"{DOC}/zh-Hans.html"):
+        page.goto(site + path)
+        found[path] = sorted(r["href"].partition("#")[2] for r in results(page, "全球安全倡议"))
+    assert found["index.html"] == found[f"{DOC}/en.html"] == found[f"{DOC}/zh-Hans.html"]
+    page.close()
+
+
 def test_more_results_come_on_demand(browser: Browser, site: str) -> None:
     page = browser.new_page()
     page.goto(site + "index.html")
     shown = len(results(page, "security"))
     assert page.locator(".search-more").count() == 1  # English has more than it shows
     page.click(".search-more")
-    page.wait_for_function(f"document.querySelectorAll('.search-results li').length > {shown}")
+    page.wait_for_function(
+        "n => document.querySelectorAll('.search-results li').length > n", arg=shown
+    )
     assert page.evaluate("document.activeElement.className") == "search-title"
     page.close()
 
@@ -163,7 +176,7 @@ def test_a_result_opens_the_edition_being_read(browser: Browser, site: str) -> N
     # Following a result on its own page shows the unit and closes the results.
     page.click(".search-results li a.search-title >> nth=0")
     anchor = found[0]["href"].partition("#")[2]
-    page.wait_for_function(f"location.hash === '#{anchor}'")
+    page.wait_for_function("hash => location.hash === hash", arg=f"#{anchor}")
     assert page.is_hidden(".search-panel")
     page.close()
 
