@@ -21,11 +21,17 @@ from test_web import AXE, CHROMIUM, FLAGS, NARROW, WIDE
 pytestmark = pytest.mark.slow
 
 QUERIES = {
-    # query: the language of the units it must find, and words each of them holds
+    # query: the language of the units it must find (other Chinese editions of the site may
+    # find theirs too), and words each unit of that language holds
     "全球安全倡议": ("zh-Hans", ["全球", "安全", "倡议"]),
     "安全": ("zh-Hans", ["安全"]),
     "shared future": ("en", ["shared", "future"]),
 }
+
+
+def same_script(lang: str, other: str) -> bool:
+    """Two tags of one language ("zh-Hans", "zh-Hant"), or the same tag."""
+    return lang.split("-")[0] == other.split("-")[0]
 
 
 def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
@@ -90,7 +96,7 @@ def unit_at(page: Page, href: str, lang: str) -> tuple[str, str]:
 def test_the_seed_has_an_index_per_language_with_every_unit(built: Built) -> None:
     folder = built.root / "build" / "site" / "pagefind"
     listed = json.loads((folder / "languages.json").read_text(encoding="utf-8"))
-    assert listed == [{"lang": "en", "name": "English"}, {"lang": "zh-Hans", "name": "中文"}]
+    assert listed[:2] == [{"lang": "en", "name": "English"}, {"lang": "zh-Hans", "name": "中文"}]
     for lang in ("en", "zh-Hans"):
         entry = json.loads((folder / lang / "pagefind-entry.json").read_text())
         assert list(entry["languages"]) == [lang]
@@ -116,7 +122,9 @@ def test_home_page_search_finds_units_in_their_language_at_working_anchors(
     for query, (lang, words) in QUERIES.items():
         found = results(page, query)
         assert found, query
-        assert {result["lang"] for result in found} == {lang}, (query, found)
+        assert lang in {result["lang"] for result in found}, (query, found)
+        assert all(same_script(result["lang"], lang) for result in found), (query, found)
+        found = [result for result in found if result["lang"] == lang]
         for result in found:
             assert result["marked"], result
             # The unit the link points at is in the result's language and has every word.
@@ -167,7 +175,7 @@ def test_more_results_come_on_demand(browser: Browser, site: str) -> None:
 def test_a_result_opens_the_edition_being_read(browser: Browser, site: str) -> None:
     page = browser.new_page()
     page.goto(f"{site}{DOC}/en+zh-Hans.html")
-    found = results(page, "全球安全倡议")
+    found = [r for r in results(page, "全球安全倡议") if r["lang"] == "zh-Hans"]
     assert found and all(r["href"].startswith(f"{site}{DOC}/en+zh-Hans.html#") for r in found)
     also = page.evaluate(
         "[...document.querySelectorAll('.search-also a')].map(a => a.getAttribute('href'))"
@@ -216,7 +224,7 @@ def test_search_works_in_the_page_when_no_worker_can_start(browser: Browser, sit
              return (await pagefind.search("shared future")).results.length;
            }"""
     )
-    assert found == 2
+    assert found >= 2  # the title block and the unit that name "a shared future"
     assert errors == []
     page.close()
 
@@ -250,7 +258,7 @@ def test_a_bilingual_pages_chinese_half_is_found_in_chinese(
     page = browser.new_page()
     page.goto(bilingual_only + "index.html")
     found = results(page, "全球安全倡议")
-    assert found and {r["lang"] for r in found} == {"zh-Hans"}
+    assert found and {r["lang"] for r in found} == {"zh-Hans"}  # the only Chinese page
     assert all(r["href"].startswith(f"{bilingual_only}{DOC}/en+zh-Hans.html") for r in found)
     english = results(page, "shared future")
     assert english and {r["lang"] for r in english} == {"en"}
