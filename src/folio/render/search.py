@@ -33,7 +33,9 @@ LANGUAGES = "languages.json"
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Text a reader never searches for: note numbers and their back links.
 SKIPPED_CLASSES = {"footnote-ref", "footnote-back"}
-UNREAD = {"script", "style", "template", "svg", "head"}
+# Not the text either: navigation (a page's downloads and links), forms, and what a template
+# marks for Pagefind to skip (data-pagefind-ignore).
+UNREAD = {"script", "style", "template", "svg", "head", "nav", "form"}
 BLOCKS = HEADINGS | {"p", "div", "li", "br", "td", "th", "dt", "dd", "blockquote", "pre", "hr"}
 VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col"}
 
@@ -111,7 +113,11 @@ class _Units(HTMLParser):
         elif "author" in classes:
             role = "author"
         skipped = (
-            parent.skipped or tag in UNREAD or bool(classes & SKIPPED_CLASSES) or "hidden" in values
+            parent.skipped
+            or tag in UNREAD
+            or bool(classes & SKIPPED_CLASSES)
+            or "hidden" in values
+            or "data-pagefind-ignore" in values
         )
         self.stack.append(_Open(tag, anchor, values.get("lang") or parent.lang, skipped, role))
 
