@@ -20,6 +20,7 @@ TEMPLATES = {
         *("web.html.j2", "web-fonts.css.j2", "web-policy.html.j2", "web-brand.html.j2"),
         *("web-footer.html.j2", "fonts.css.j2", "web.css", "site.js", "index.html.j2"),
         "web-downloads.html.j2",
+        *("web-search.html.j2", "search.css", "search.js"),
     ),
     "pdf": (
         "print.html.j2",
