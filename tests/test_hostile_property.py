@@ -73,10 +73,12 @@ PIECES = [
 ]
 fragment = st.lists(st.sampled_from(PIECES), max_size=10).map("".join)
 ENTRIES = 12
-# The site's own scripts: its file, its JSON-LD data.
+# The site's own scripts: its files, its JSON-LD data.
 OWN_SCRIPTS = {
     ("src", "../assets/site.js"),
     ("src", "assets/site.js"),
+    ("src", "../assets/search.js"),
+    ("src", "assets/search.js"),
     ("type", "application/ld+json"),
 }
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcdoc"}

@@ -209,6 +209,8 @@ def test_no_attack_reaches_the_html_or_the_epub(attacked: tuple[Path, str]) -> N
         assert set(scripts) <= {
             '<script src="../assets/site.js" defer>',
             '<script src="assets/site.js" defer>',
+            '<script src="../assets/search.js" defer>',
+            '<script src="assets/search.js" defer>',
             '<script type="application/ld+json">',
         }, name
         for hazard in ATTACK_HAZARDS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -56,9 +57,17 @@ def edition_text(page: Path, lang: str) -> str:
     return page_texts(page, lang) + "\n" + page.read_text(encoding="utf-8")
 
 
-def simplified(root: Path) -> dict[str, str]:
+def simplified(root: Path, kind: str | None = None) -> dict[str, str]:
+    """The zh-Hans translations shown on the page, or those of the `#.` comment `kind`
+    (subjects are package metadata, not page text)."""
     catalog = pofile.read(root / "translations" / "zh-Hans" / f"{DOC}.po", "zh-Hans").catalog
-    return {m.id: m.string for m in catalog if m.id and m.string}
+    return {
+        m.id: m.string
+        for m in catalog
+        if m.id
+        and m.string
+        and (kind in m.auto_comments if kind else "subject" not in m.auto_comments)
+    }
 
 
 def opencc_own(text: str, config: str = "s2t") -> str:
@@ -108,6 +117,10 @@ def test_the_seeds_zh_hant_edition_is_built_with_the_others(built: Built) -> Non
     text = edition_text(page, "zh-Hant")
     for msgid, msgstr in simplified(built.root).items():
         assert plain(opencc_own(msgstr)) in text, msgid
+    with zipfile.ZipFile(built.output("zh-Hant", "epub")) as epub:
+        opf = epub.read("EPUB/content.opf").decode("utf-8")
+    subjects = simplified(built.root, "subject")
+    assert subjects and all(f">{opencc_own(s)}</dc:subject>" in opf for s in subjects.values())
 
 
 def html_keys(root: Path) -> dict[str, str]:

@@ -49,7 +49,8 @@ def test_an_unchanged_round_trip_changes_no_byte(project: Path) -> None:
     assert root.get("version") == "1.2"
     file = root.find("x:file", N)
     assert (file.get("source-language"), file.get("target-language")) == ("en", "zh-Hans")
-    assert len(root.findall(".//x:trans-unit", N)) == 23
+    entries = [m for m in pofile.read(po_path(project), "zh-Hans").catalog if m.id]
+    assert len(root.findall(".//x:trans-unit", N)) == len(entries)
     result = run_folio(project, "import", "--xliff", str(xlf))
     assert result.returncode == 0, result.stderr
     assert po_path(project).read_bytes() == before

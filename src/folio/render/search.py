@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from folio.errors import FolioError
-from folio.files import write_atomic
+from folio.files import naming, write_atomic
 
 # Where the indexes go, under build/site/: one folder per language.
 FOLDER = "pagefind"
@@ -312,23 +312,24 @@ def read_keys(work: Path) -> dict[str, str]:
 def write_indexes(records: dict[str, list[Record]], work: Path) -> dict[str, Path]:
     """Index each language's records with Pagefind, in work/<lang>/ (emptied first), all
     languages at once; returns each finished index, holding only what the site loads."""
-    jobs = {}
-    for lang, found in records.items():
-        folder = work / lang
-        if folder.exists():
-            shutil.rmtree(folder)
-        pages = folder / "pages"
-        for number, record in enumerate(found):
-            path = pages / record.document / f"{number}.html"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(record_page(record), encoding="utf-8")
-        jobs[lang] = (pages, folder / "bundle")
-    if jobs:
-        asyncio.run(_index_all(jobs))
-    for pages, bundle in jobs.values():
-        shutil.rmtree(pages)
-        keep_loaded(bundle)
-    return {lang: bundle for lang, (_, bundle) in jobs.items()}
+    with naming(work):
+        jobs = {}
+        for lang, found in records.items():
+            folder = work / lang
+            if folder.exists():
+                shutil.rmtree(folder)
+            pages = folder / "pages"
+            for number, record in enumerate(found):
+                path = pages / record.document / f"{number}.html"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(record_page(record), encoding="utf-8")
+            jobs[lang] = (pages, folder / "bundle")
+        if jobs:
+            asyncio.run(_index_all(jobs))
+        for pages, bundle in jobs.values():
+            shutil.rmtree(pages)
+            keep_loaded(bundle)
+        return {lang: bundle for lang, (_, bundle) in jobs.items()}
 
 
 def keep_loaded(bundle: Path) -> None:
