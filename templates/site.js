@@ -90,6 +90,17 @@
     restore(place);
   }
 
+  // To another edition's page, opened at the unit being read.
+  function travel(link, place) {
+    if (link.dataset.show === "both") {
+      remember(window.localStorage, SHOW, "both"); // asked for both: show both
+    }
+    if (place) {
+      remember(window.sessionStorage, PLACE, JSON.stringify(place));
+      link.href = link.href.split("#")[0] + "#" + place.id;
+    }
+  }
+
   segments.forEach(function (link) {
     link.addEventListener("click", function (event) {
       var place = currentPlace();
@@ -99,15 +110,29 @@
         remember(window.localStorage, SHOW, link.dataset.show);
         return;
       }
-      if (link.dataset.show === "both") {
-        remember(window.localStorage, SHOW, "both"); // asked for both: show both
-      }
-      if (place) {
-        remember(window.sessionStorage, PLACE, JSON.stringify(place));
-        link.href = link.href.split("#")[0] + "#" + place.id;
-      }
+      travel(link, place);
     });
   });
+
+  // The other editions (a <details> list): links to their pages; the list closes when the
+  // reader clicks elsewhere or presses Escape.
+  var others = document.querySelector(".other-editions");
+  if (others) {
+    others.querySelectorAll("a[data-keep-place]").forEach(function (link) {
+      link.addEventListener("click", function () { travel(link, currentPlace()); });
+    });
+    document.addEventListener("click", function (event) {
+      if (others.open && !others.contains(event.target)) {
+        others.open = false;
+      }
+    });
+    others.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && others.open) {
+        others.open = false;
+        others.querySelector("summary").focus();
+      }
+    });
+  }
 
   measureToolbar();
   window.addEventListener("resize", measureToolbar);

@@ -108,10 +108,13 @@ def test_every_request_goes_to_the_site_and_nothing_is_blocked(
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", [*PAGES, f"{DOC}/zh-Hant.html"])
 def test_axe_finds_no_violation(browser: Browser, site: str, path: str, width: int) -> None:
     # axe is injected as a script, which the pages' own policy rightly refuses.
     page = open_page(browser, site + path, width, bypass_csp=True)
+    if path != "index.html":
+        page.click(".other-editions > summary")  # its list checked too
+        assert page.is_visible(".other-editions a")
     page.add_script_tag(path=str(AXE))
     tags = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
     result = page.evaluate(
@@ -149,8 +152,9 @@ def test_narrow_screen_interleaves_without_scrolling_sideways(browser: Browser, 
     for (_, bottom_a), (top_b, _) in rows:
         assert top_b >= bottom_a - 0.5  # each unit, then its translation below it
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
-    for path in PAGES:
+    for path in (*PAGES, f"{DOC}/zh-Hant.html", f"{DOC}/en+zh-Hant.html"):
         page.goto(site + path)
+        page.wait_for_selector(".site-search:not([hidden])")  # the field is in the bar
         assert page.evaluate("document.documentElement.scrollWidth") <= NARROW, path
 
 
@@ -200,6 +204,8 @@ def test_view_control_shows_a_language_in_place_and_keeps_the_place(
         (f"{DOC}/en.html", "zh-Hans", WIDE),
         (f"{DOC}/zh-Hans.html", "en", NARROW),
         (f"{DOC}/zh-Hans.html", "both", 768),
+        (f"{DOC}/en.html", "zh-Hant", NARROW),  # another pair's: through the disclosure
+        (f"{DOC}/en+zh-Hans.html", "en+zh-Hant", WIDE),
     ],
 )
 def test_switcher_opens_the_other_edition_at_the_same_place(
@@ -207,46 +213,97 @@ def test_switcher_opens_the_other_edition_at_the_same_place(
 ) -> None:
     page = open_page(browser, site + start, width)
     place(page, "u6", -10)
+    selector = f"nav.view a[data-show='{target}']"
+    if not page.is_visible(selector):
+        page.click(".other-editions > summary")
+        selector = f".other-editions a[href='{target}.html']"
     with page.expect_navigation():
-        page.click(f"nav.view a[data-show='{target}']")
+        page.click(selector)
     page.wait_for_load_state("networkidle")
     page.wait_for_function("document.fonts.status === 'loaded'")
     page.wait_for_timeout(200)
     name = "en+zh-Hans" if target == "both" else target
+    bilingual = "+" in name
     assert page.url.endswith(f"{DOC}/{name}.html#u6")
     assert page.evaluate("document.documentElement.lang") == name.split("+")[0]
     assert just_below_toolbar(page, "u6")
-    if target == "both":  # asked for both languages: both, whatever was chosen before
-        assert page.is_visible("#u6-en") and page.is_visible("#u6-zh-Hans")
+    if bilingual:  # asked for both languages: both, whatever was chosen before
+        second = name.split("+")[1]
+        assert page.is_visible("#u6-en") and page.is_visible(f"#u6-{second}")
+
+
+# Every edition of the seed (one source, two translations), and the pair each page's control
+# shows: source alone, one translation alone, both. The source's own page pairs with the first.
+EDITIONS = ("en", "zh-Hans", "zh-Hant", "en+zh-Hans", "en+zh-Hant")
+PAIRS = {
+    "en": "zh-Hans",
+    "zh-Hans": "zh-Hans",
+    "zh-Hant": "zh-Hant",
+    "en+zh-Hans": "zh-Hans",
+    "en+zh-Hant": "zh-Hant",
+}
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", PAGES[1:])
+@pytest.mark.parametrize("edition", EDITIONS)
 def test_one_toolbar_row_and_a_labelled_control(
-    browser: Browser, site: str, path: str, width: int
+    browser: Browser, site: str, edition: str, width: int
 ) -> None:
-    page = open_page(browser, site + path, width)
-    height = page.evaluate("document.querySelector('.toolbar').getBoundingClientRect().height")
+    page = open_page(browser, site + f"{DOC}/{edition}.html", width)
+    assert page.is_visible(".toolbar .site-search")  # the search field shares the row
+
+    def toolbar_height() -> float:
+        return page.evaluate("document.querySelector('.toolbar').getBoundingClientRect().height")
+
+    height = toolbar_height()
     assert height <= 56
-    links = page.query_selector_all(".toolbar a")
-    assert len(links) == 3 and page.query_selector_all(".toolbar button") == []
     nav = page.query_selector(".toolbar nav")
-    assert nav.get_attribute("aria-label") in ("Languages", "语言")
+    assert nav.get_attribute("aria-label") in ("Languages", "语言", "語言")
+    # The segmented control: the page's pair, whatever the number of translations.
+    links = page.query_selector_all(".toolbar nav.view a")
+    pair = PAIRS[edition]
     shows = [link.get_attribute("data-show") for link in links]
-    assert shows == ["en", "zh-Hans", "both"]
-    assert [link.get_attribute("hreflang") for link in links] == ["en", "zh-Hans", None]
-    assert [link.get_attribute("href") for link in links] == [
-        "en.html",
-        "zh-Hans.html",
-        "en+zh-Hans.html",
-    ]
+    assert shows == ["en", pair, "both"]
+    assert [link.get_attribute("hreflang") for link in links] == ["en", pair, None]
+    assert [link.get_attribute("lang") for link in links] == ["en", pair, None]
+    hrefs = [link.get_attribute("href") for link in links]
+    assert hrefs == ["en.html", f"{pair}.html", f"en+{pair}.html"]
     assert len(page.query_selector_all(".toolbar [aria-current]")) == 1
+    assert page.query_selector_all(".toolbar button") == []
+    # The other editions: behind a disclosure that names itself, each linked once.
+    summary = page.query_selector(".toolbar details.other-editions > summary")
+    assert summary.is_visible()
+    assert summary.text_content().strip() in {
+        "Other languages",
+        "其他语言",
+        "其他語言",
+        "Other languages · 其他语言",
+        "Other languages · 其他語言",
+    }
+    others = page.query_selector_all(".other-editions a")
+    assert all(not link.is_visible() for link in others)
+    summary.click()
+    assert all(link.is_visible() for link in others)
+    other_hrefs = [link.get_attribute("href") for link in others]
+    assert sorted(hrefs + other_hrefs) == sorted(f"{name}.html" for name in EDITIONS)
+    for link in others:
+        name = link.get_attribute("href").removesuffix(".html")
+        assert link.get_attribute("hreflang") == (None if "+" in name else name)
+        assert link.get_attribute("lang") == (None if "+" in name else name)
+        spans = [span.get_attribute("lang") for span in link.query_selector_all("span[lang]")]
+        assert spans == name.split("+")
+        box = link.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (name, box)
+    # Open, the list hangs over the page: the bar keeps its height, the page its width.
+    assert toolbar_height() == height
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     # The masthead: each name whole on its line (stacked deliberately when narrow).
     lines = page.evaluate(
         """[...document.querySelectorAll('.names > span > span')].map(e => {
              const r = e.getClientRects(); return r.length; })"""
     )
     assert lines == [1, 1, 1, 1]
+    page.context.close()
 
 
 def test_switcher_is_reached_by_keyboard_and_shows_focus(browser: Browser, site: str) -> None:
@@ -337,9 +394,10 @@ def test_font_subsets_hold_only_the_characters_drawn(built: Built) -> None:
     assert font.flavor == "woff2"
     covered = {chr(code) for code in font.getBestCmap()}
     drawn: set[str] = set()  # the Simplified Chinese text of every page
-    for path in PAGES:
+    # Every page: another edition's page names 简体中文 too (its list of other editions).
+    for path in sorted(site.rglob("*.html")):
         text = PageText()
-        text.feed((site / path).read_text(encoding="utf-8"))
+        text.feed(path.read_text(encoding="utf-8"))
         drawn |= {char for lang, chunk, _ in text.texts if lang == "zh-Hans" for char in chunk}
     han = {char for char in drawn if "\u4e00" <= char <= "\u9fff"}
     assert han and han <= covered

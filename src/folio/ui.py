@@ -59,3 +59,10 @@ def direction(lang: str) -> str:
 def language_name(lang: str) -> str:
     """A language's name in that language: "English", "中文"."""
     return Locale.parse(lang, sep="-").language_name or lang
+
+
+def language_full_name(lang: str) -> str:
+    """A language's name in itself, with its script or region when CLDR names the pair
+    ("繁體中文", "简体中文"): two editions in one language need names that tell them apart."""
+    locale = Locale.parse(lang, sep="-")
+    return locale.languages.get(str(locale)) or language_name(lang)

@@ -28,6 +28,30 @@ class EditionLink:
     current: bool
 
 
+@dataclass(frozen=True)
+class LanguageControl:
+    """The toolbar's language links: the pair the page belongs to in the segmented control
+    (source alone, one translation alone, both), every other edition in a list beside it."""
+
+    pair: list[EditionLink]
+    others: list[EditionLink]
+
+
+def language_control(
+    links: list[EditionLink], current: tuple[str, ...], source: str
+) -> LanguageControl:
+    """The page's pair: its translation, or the first one on the source language's own page.
+    However many translations there are, the control keeps three segments."""
+    translations = [link.languages[0] for link in links if link.languages[0] != source]
+    shown = next((lang for lang in current if lang != source), None)
+    shown = shown or (translations[0] if translations else None)
+    wanted = [(source,), (shown,), (source, shown)] if shown else [(source,)]
+    return LanguageControl(
+        pair=[link for link in links if link.languages in wanted],
+        others=[link for link in links if link.languages not in wanted],
+    )
+
+
 def alternates(links: list[EditionLink]) -> list[tuple[str, tuple[str, ...]]]:
     """(hreflang, edition) for search engines: each language's own page, and the first bilingual
     page as x-default, the page for a reader of any language (there is one x-default)."""
@@ -44,6 +68,7 @@ def render_html(context: PageContext, links: list[EditionLink]) -> bytes:
         "web.html.j2",
         **context.variables(),
         links=links,
+        control=language_control(links, context.edition.languages, context.source_language),
         alternates=alternates(links),
         urls=urls,
         json_ld=json_ld(context, links, urls),

@@ -14,7 +14,7 @@ from folio.config import Project, Settings
 from folio.edition import Edition
 from folio.render.compose import HtmlParts
 from folio.render.templating import environment
-from folio.ui import Labels, direction, language_name, load_labels
+from folio.ui import Labels, direction, language_full_name, language_name, load_labels
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class PageContext:
             "brand": self.brand,
             "labels": self.labels,
             "language_name": language_name,
+            "language_full_name": language_full_name,
             "direction": direction,
             "dir_attr": dir_attr,
             "source_language": self.source_language,

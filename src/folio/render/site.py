@@ -11,7 +11,7 @@ from folio.config import Project
 from folio.render.html import site_fonts
 from folio.render.page import dir_attr, project_shared
 from folio.render.templating import render_template
-from folio.ui import Labels, direction, language_name
+from folio.ui import Labels, direction, language_full_name, language_name
 
 # Downloads the home page offers, in this order, and the label of each.
 DOWNLOADS = {"pdf": "PDF", "epub": "EPUB", "booklet": "Print booklet (PDF)"}
@@ -36,8 +36,9 @@ class EditionEntry:
 
     @property
     def label(self) -> str:
-        """The edition named by its languages, each in itself: "English · 中文"."""
-        return " · ".join(language_name(lang) for lang in self.languages)
+        """The edition named by its languages, each in itself and told apart from another
+        script of it: "English · 简体中文"."""
+        return " · ".join(language_full_name(lang) for lang in self.languages)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def render_index(project: Project, publications: list[Publication]) -> bytes:
         languages=languages,
         labels=common.labels,
         brand=common.brand,
-        language_name=language_name,
+        language_full_name=language_full_name,
         direction=direction,
         dir_attr=dir_attr,
         size=file_size,
