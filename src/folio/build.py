@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from folio import catalog
+from folio.collection import collection_key, compose, contents_html, load_collections, print_design
 from folio.config import Project
 from folio.edition import Edition, align, edition_name
 from folio.errors import FolioError, display_path
@@ -129,7 +130,19 @@ def plan(project: Project, formats: list[str] | None, only: list[str] | None) ->
     if "booklet" in formats and "pdf" not in formats:
         formats.insert(formats.index("booklet"), "pdf")  # a booklet is imposed from the PDF
     chosen = [e for e in editions(project) if not only or edition_name(e) in only]
-    return [
+    books = [
+        Target(
+            name,
+            languages,
+            fmt,
+            output_path(name, languages, fmt),
+            collection_key(project, collection, languages, fmt),
+        )
+        for name, collection in load_collections(project).items()
+        for languages in chosen
+        for fmt in formats
+    ]
+    return books + [
         Target(
             doc,
             languages,
@@ -251,7 +264,9 @@ def prepare(
 
     load_brand(project.root / project.settings.brand)
     jobs = []
-    for doc in sorted({t.document for t in todo}):
+    collections = load_collections(project)
+    jobs += prepare_collections(project, todo, result, sources, work, collections)
+    for doc in sorted({t.document for t in todo} - set(collections)):
         source = source_of(project, doc, sources)
         translations = load_translations(project, doc)
         for languages in sorted({t.languages for t in todo if t.document == doc}):
@@ -262,6 +277,41 @@ def prepare(
             parts = html_parts(edition, web=any(t.format == "html" for t in targets))
             work.fronts.setdefault(doc, (edition.date, {}))[1].update(parts.meta)
             jobs += [job_for(project, t, edition, parts, todo) for t in targets]
+    return jobs
+
+
+def prepare_collections(
+    project: Project,
+    todo: list[Target],
+    result: BuildResult,
+    sources: dict[str, Source],
+    work: SiteWork,
+    collections: dict,
+) -> list[Job]:
+    """The jobs of the collections' targets: each edition composed from its documents'."""
+    translations: dict[str, dict[str, catalog.Translations]] = {}
+
+    def aligned(doc: str, languages: tuple[str, ...]) -> Edition:
+        if doc not in translations:
+            translations[doc] = load_translations(project, doc)
+        return align(source_of(project, doc, sources), languages, translations[doc], project.root)
+
+    jobs = []
+    for name, languages in sorted({(t.document, t.languages) for t in todo}):
+        if name not in collections:
+            continue
+        edition = compose(project, collections[name], languages, aligned)
+        result.notes.extend(edition.warnings)
+        result.fallbacks[f"{name} {edition.name}"] = sum(edition.fallbacks.values())
+        targets = [t for t in todo if (t.document, t.languages) == (name, languages)]
+        parts = html_parts(edition, web=False)
+        work.fronts.setdefault(name, (edition.date, {}))[1].update(parts.meta)
+        # The web page of a collection is its contents, linking to its documents' own pages.
+        page = replace(parts, body=contents_html(edition), headings=[])
+        jobs += [
+            job_for(project, t, edition, page if t.format == "html" else parts, todo)
+            for t in targets
+        ]
     return jobs
 
 
@@ -563,7 +613,7 @@ def render_job(job: Job) -> Rendered:
         if job.target.format == "pdf":
             from folio.render.pdf import render_pdf
 
-            pdf = render_pdf(context)
+            pdf = render_pdf(context, *print_design(job.edition))
             data, pages = pdf.data, pdf.pages
             page_map = PageMap(job.target.key, pdf.starts)
         elif job.target.format == "epub":
@@ -573,7 +623,7 @@ def render_job(job: Job) -> Rendered:
             print_map, print_pdf = job.page_map, job.print_pdf
             if job.paged and print_map is None:
                 # The PDF is not current: lay the print edition out for its page breaks.
-                pdf = render_pdf(context)
+                pdf = render_pdf(context, *print_design(job.edition))
                 print_map, print_pdf = PageMap("", pdf.starts), pdf.data
             cover = cover_png(print_pdf) if print_pdf else render_cover_png(context)
             data = render_epub(context, cover, print_map)
