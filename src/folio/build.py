@@ -15,7 +15,15 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from folio import catalog
-from folio.collection import collection_key, compose, contents_html, load_collections, print_design
+from folio.collection import (
+    collection_front,
+    collection_key,
+    compose,
+    contents_html,
+    is_collection,
+    load_collections,
+    print_design,
+)
 from folio.config import Project
 from folio.edition import Edition, align, edition_name
 from folio.errors import FolioError, display_path
@@ -406,14 +414,20 @@ def publish_site(
         return {}
     files = {f"{SITE}/{path}": data for path, data in site.assets(project).items()}
     publications = []
-    for doc in project.documents():
+    # Collections first; the home page lists only the documents in none (a collection's page
+    # links to its documents' own pages).
+    collections = load_collections(project)
+    published = [*collections, *project.documents()]
+    in_books = {doc for book in collections.values() for doc in book.documents}
+    for doc in published:
         downloads = outputs_of(project, doc, rebuilt, previous, lambda fmt: fmt != "html")
         files.update({f"{SITE}/{doc}/{Path(path).name}": data for path, data in downloads.items()})
-        publications.append(publication(project, doc, downloads, sources, work))
+        if doc not in in_books:
+            publications.append(publication(project, doc, downloads, sources, work))
     index = site.render_index(project, publications)
     pages = [
         page
-        for doc in project.documents()
+        for doc in published
         for page in outputs_of(project, doc, rebuilt, previous, lambda fmt: fmt == "html").values()
     ]
     fonts = site.fonts(project, [*pages, index], work.fonts)
@@ -459,7 +473,9 @@ def publication(
 
     all_languages = (project.settings.source_language, *project.settings.languages)
     known = work.fronts.get(doc, (None, {}))[1]
-    if not all(("title", lang) in known for lang in all_languages):
+    if not all(("title", lang) in known for lang in all_languages) and is_collection(project, doc):
+        work.fronts[doc] = collection_front(project, doc)
+    elif not all(("title", lang) in known for lang in all_languages):
         source = source_of(project, doc, sources)
         edition = align(source, all_languages, load_translations(project, doc), project.root)
         work.fronts[doc] = (edition.date, meta_html(edition))

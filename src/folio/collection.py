@@ -338,3 +338,20 @@ class Grouping:
                 f"no collection {name!r}", hint=f"the collections are: {known} (source/*.yaml)"
             )
         return self.collections[name].documents
+
+
+def is_collection(project: Project, name: str) -> bool:
+    return (project.source_dir / f"{name}{SUFFIX}").is_file()
+
+
+def collection_front(project: Project, name: str):
+    """A collection's date and front matter as HTML in every language, for the home page."""
+    from folio.render.compose import meta_html
+
+    collection = load_collection(project, project.source_dir / f"{name}{SUFFIX}")
+    source = project.settings.source_language
+    languages = (source, *project.settings.languages)
+    bare = CollectionEdition(
+        name, languages, collection.date, meta=book_meta(collection, languages, source)
+    )
+    return collection.date, meta_html(bare)
