@@ -100,7 +100,7 @@ def load_collection(project: Project, path: Path) -> Collection:
                 f"no document {doc!r}",
                 path,
                 line_of(path, doc),
-                hint=f"name a document in source/ (there is no source/{doc}.md)",
+                hint=f"there is no source/{doc}.md; name a document in source/",
             )
     if len(set(names)) != len(names):
         raise FolioError("a document is listed twice", path, hint="list each document once")
