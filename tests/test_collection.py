@@ -226,3 +226,16 @@ def test_a_collection_naming_a_missing_document_is_one_clear_error(tmp_path: Pat
         " (there is no source/quiet-road.md; name a document in source/)"
     ]
     assert not (root / "build").exists() or not (root / "build" / "site").exists()
+
+
+def test_the_repository_example_collection_opens_with_the_seed(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "source", root / "source")
+    for name in ("templates", "translations"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy2(ROOT / "pyproject.toml", root / "pyproject.toml")
+    result = run_folio(root, "build", "--format=html")
+    assert result.returncode == 0, result.stderr
+    page = (root / "build" / "site" / "selected-essays" / "en.html").read_text(encoding="utf-8")
+    contents = page[page.index('<ol class="collection-contents">') :]
+    assert re.findall(r'href="(\.\./[^"]+)"', contents)[0] == "../shared-global-security/en.html"
