@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -325,21 +325,6 @@ def contents_html(edition: CollectionEdition) -> str:
     return f'<ol class="collection-contents">\n{chr(10).join(items)}\n</ol>'
 
 
-@dataclass
-class Grouping:
-    """Which documents belong to which collections (for status and check)."""
-
-    collections: dict[str, Collection] = field(default_factory=dict)
-
-    def documents(self, name: str) -> tuple[str, ...]:
-        if name not in self.collections:
-            known = ", ".join(self.collections) or "none"
-            raise FolioError(
-                f"no collection {name!r}", hint=f"the collections are: {known} (source/*.yaml)"
-            )
-        return self.collections[name].documents
-
-
 def is_collection(project: Project, name: str) -> bool:
     return (project.source_dir / f"{name}{SUFFIX}").is_file()
 
@@ -355,3 +340,40 @@ def collection_front(project: Project, name: str):
         name, languages, collection.date, meta=book_meta(collection, languages, source)
     )
     return collection.date, meta_html(bare)
+
+
+def named(project: Project, name: str) -> Collection:
+    """The collection `name`, or an error listing the project's collections."""
+    path = project.source_dir / f"{name}{SUFFIX}"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in collection_paths(project)) or "none"
+        raise FolioError(
+            f"no collection {name!r}", hint=f"the collections (source/*.yaml) are: {known}"
+        )
+    return load_collection(project, path)
+
+
+def status_rows(project: Project, name: str, rows: list) -> list:
+    """`folio status --collection`: its documents' rows in the collection's order, then one
+    row per language for the whole collection."""
+    from folio.catalog import Stats
+    from folio.workflow import LanguageStatus
+
+    collection = named(project, name)
+    order = {doc: index for index, doc in enumerate(collection.documents)}
+    mine = sorted((r for r in rows if r.document in order), key=lambda r: order[r.document])
+    whole = []
+    for lang in project.settings.languages:
+        stats = [r.stats for r in mine if r.language == lang]
+        total = Stats(*(sum(getattr(s, f) for s in stats) for f in Stats.__dataclass_fields__))
+        whole.append(LanguageStatus(f"{name} (all)", lang, total))
+    return mine + whole
+
+
+def check_groups(project: Project, name: str, findings: list) -> dict[str, list]:
+    """`folio check --collection`: the findings of each of its documents, in its order."""
+    collection = named(project, name)
+    return {
+        doc: [f for f in findings if f.path.stem == doc and f.path.suffix in (".md", ".po")]
+        for doc in collection.documents
+    }
