@@ -350,6 +350,9 @@ def page_map_path(project: Project, target: Target) -> Path:
 def stored_page_map(project: Project, target: Target) -> PageMap | None:
     """The page map kept from an earlier build of the target's PDF, if its inputs are the same."""
     key = output_key(project, target.document, target.languages, "pdf")
+    if is_collection(project, target.document):
+        book = load_collections(project)[target.document]
+        key = collection_key(project, book, target.languages, "pdf")
     try:
         stored = PageMap.from_json(page_map_path(project, target).read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError):
