@@ -239,3 +239,33 @@ def test_the_repository_example_collection_opens_with_the_seed(tmp_path: Path) -
     page = (root / "build" / "site" / "selected-essays" / "en.html").read_text(encoding="utf-8")
     contents = page[page.index('<ol class="collection-contents">') :]
     assert re.findall(r'href="(\.\./[^"]+)"', contents)[0] == "../shared-global-security/en.html"
+
+
+def test_status_and_check_by_collection(tmp_path: Path) -> None:
+    root = collection_project(tmp_path / "project")
+    result = run_folio(root, "status", "--json", "--collection", BOOK)
+    assert result.returncode == 0, result.stderr
+    rows = [(r["document"], r["translated"], r["total"]) for r in json.loads(result.stdout)]
+    assert rows == [
+        ("harbour-notes", 13, 13),
+        ("river-voices", 12, 12),
+        ("quiet-roads", 0, 9),
+        (f"{BOOK} (all)", 25, 34),
+    ]
+    po = root / "translations" / "zh-Hans" / "harbour-notes.po"
+    po.write_text(
+        po.read_text(encoding="utf-8").replace("彼此信任的地方。[^1]", "彼此信任的地方。"),
+        encoding="utf-8",
+    )
+    result = run_folio(root, "check", "--collection", BOOK)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    count = int(lines[0].split(": ")[1].split()[0])
+    assert lines[0].startswith("harbour-notes: ") and count > 0
+    assert all(
+        line.startswith("  translations/zh-Hans/harbour-notes.po:") for line in lines[1 : 1 + count]
+    )
+    assert lines[1 + count :] == ["river-voices: 0 finding(s)", "quiet-roads: 0 finding(s)"]
+    result = run_folio(root, "status", "--collection", "nothing")
+    assert result.returncode == 1
+    assert "no collection 'nothing'" in result.stderr
