@@ -269,3 +269,34 @@ def test_status_and_check_by_collection(tmp_path: Path) -> None:
     result = run_folio(root, "status", "--collection", "nothing")
     assert result.returncode == 1
     assert "no collection 'nothing'" in result.stderr
+
+
+def test_a_foreword_opens_the_book_and_is_translated_like_a_document(tmp_path: Path) -> None:
+    root = collection_project(tmp_path / "project")
+    (root / "source" / "foreword.md").write_text(
+        "---\ntitle: Foreword\nsubtitle: ''\nauthor:\n  name: Li Wei\ndate: 2024-06-01\n"
+        "lang: en\n---\n\nThree essays, one coast.\n",
+        encoding="utf-8",
+    )
+    book_file = root / "source" / f"{BOOK}.yaml"
+    book_file.write_text(
+        book_file.read_text(encoding="utf-8").replace(
+            "documents:", "foreword: foreword\ndocuments:"
+        ),
+        encoding="utf-8",
+    )
+    assert run_folio(root, "update").returncode == 0
+    po = root / "translations" / "zh-Hans" / "foreword.po"
+    po.write_text(
+        po.read_text(encoding="utf-8").replace(
+            'msgid "Foreword"\nmsgstr ""', 'msgid "Foreword"\nmsgstr "前言"'
+        ),
+        encoding="utf-8",
+    )
+    result = run_folio(root, "build", "--format=html")
+    assert result.returncode == 0, result.stderr
+    page = (root / "build" / "site" / BOOK / "zh-Hans.html").read_text(encoding="utf-8")
+    contents = page[page.index('<ol class="collection-contents">') :]
+    links = re.findall(r'href="(\.\./[^"]+)"', contents)
+    assert links == [f"../{doc}/zh-Hans.html" for doc in ("foreword", *ARTICLES)]
+    assert "前言" in contents
