@@ -208,6 +208,12 @@ def test_one_catalog_change_rebuilds_only_what_reads_it(tmp_path: Path) -> None:
         f"build/site/{BOOK}/zh-Hans.html",
         f"build/site/{BOOK}/en+zh-Hans.html",
     }
+    # The collection file is read by the collection's outputs alone.
+    path = root / "source" / f"{BOOK}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Li Wei", "Li Hua"), encoding="utf-8")
+    assert run_folio(root, "build", "--format=html").returncode == 0
+    changed = {path for path, key in keys(root).items() if key != after[path]}
+    assert changed == {f"build/site/{BOOK}/{edition}.html" for edition in EDITIONS}
 
 
 def keys(root: Path) -> dict[str, str]:
