@@ -138,27 +138,22 @@ def plan(project: Project, formats: list[str] | None, only: list[str] | None) ->
     if "booklet" in formats and "pdf" not in formats:
         formats.insert(formats.index("booklet"), "pdf")  # a booklet is imposed from the PDF
     chosen = [e for e in editions(project) if not only or edition_name(e) in only]
-    books = [
-        Target(
-            name,
-            languages,
-            fmt,
-            output_path(name, languages, fmt),
-            collection_key(project, collection, languages, fmt),
-        )
-        for name, collection in load_collections(project).items()
-        for languages in chosen
-        for fmt in formats
-    ]
-    return books + [
+    books = load_collections(project)
+
+    def key(name: str, languages: tuple[str, ...], fmt: str) -> str:
+        if name in books:
+            return collection_key(project, books[name], languages, fmt)
+        return output_key(project, name, languages, fmt)
+
+    return [
         Target(
             doc,
             languages,
             fmt,
             output_path(doc, languages, fmt),
-            output_key(project, doc, languages, fmt),
+            key(doc, languages, fmt),
         )
-        for doc in project.documents()
+        for doc in [*books, *project.documents()]
         for languages in chosen
         for fmt in formats
     ]
