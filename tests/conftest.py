@@ -26,7 +26,8 @@ def copy_project(target: Path) -> Path:
         source = ROOT / name
         if source.is_dir():
             # Without the example collection (source/*.yaml): tests/test_collection.py has its own.
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("*.yaml"))
+            skip = shutil.ignore_patterns("*.yaml") if name == "source" else None
+            shutil.copytree(source, target / name, ignore=skip)
         else:
             shutil.copy2(source, target / name)
     return target
