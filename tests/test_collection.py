@@ -306,3 +306,15 @@ def test_a_foreword_opens_the_book_and_is_translated_like_a_document(tmp_path: P
     links = re.findall(r'href="(\.\./[^"]+)"', contents)
     assert links == [f"../{doc}/zh-Hans.html" for doc in ("foreword", *ARTICLES)]
     assert "前言" in contents
+
+
+@pytest.mark.slow
+def test_parallel_layout_keeps_the_contents_true(tmp_path: Path) -> None:
+    root = collection_project(tmp_path / "project")
+    args = ("--layout", "parallel", "--edition", "en+zh-Hans", "--format", "pdf")
+    result = run_folio(root, "build", *args)
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(book_file(Built(root, "", ""), "en+zh-Hans", "pdf")) as pdf:
+        starts = article_starts(pdf, "en")
+        assert contents_numbers(pdf) == starts
+        assert all(start % 2 == 1 for start in starts), starts
