@@ -46,8 +46,9 @@ build: setup
 pdf epub html booklet: setup
 	$(BIN)/folio build --format $@
 
+# Ace by DAISY runs in Debian's Chromium: neither Electron's nor Puppeteer's browser is fetched.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --silent
+	ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
 	touch $@
 
 test: setup node_modules/.installed

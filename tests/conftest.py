@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,12 +17,16 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT_FILES = ("pyproject.toml", "source", "translations", "templates")
 DOC = "shared-global-security"
 EDITIONS = ("en", "zh-Hans", "en+zh-Hans")
+# The seed's Traditional Chinese editions, converted from zh-Hans: built too, but the checks that
+# run per edition over EDITIONS (EpubCheck's seconds each) do not repeat on them.
+ALL_EDITIONS = (*EDITIONS, "zh-Hant", "en+zh-Hant")
 # Builds in tests are reproducible: dates come from here, not from the clock.
 ENV_EPOCH = "1695427200"  # 2023-09-23
 
 
-def copy_project(target: Path) -> Path:
-    """The project's inputs, copied into `target`."""
+def copy_project(target: Path, converted: bool = False) -> Path:
+    """The project's inputs, copied into `target`; without the languages converted by OpenCC
+    (zh-Hant) unless asked: most tests need one translation, and each edition costs time."""
     target.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         source = ROOT / name
@@ -30,7 +36,23 @@ def copy_project(target: Path) -> Path:
             shutil.copytree(source, target / name, ignore=skip)
         else:
             shutil.copy2(source, target / name)
+    if not converted:
+        drop_converted_languages(target)
     return target
+
+
+def drop_converted_languages(root: Path) -> None:
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    table = tomllib.loads(text)["tool"]["folio"]
+    converted = table.get("converted-from", {})
+    kept = [lang for lang in table.get("languages", []) if lang not in converted]
+    text = re.sub(r"^converted-from\s*=.*\n", "", text, flags=re.M)
+    line = "languages = [" + ", ".join(f'"{lang}"' for lang in kept) + "]"
+    text = re.sub(r"^languages\s*=.*$", line, text, count=1, flags=re.M)
+    pyproject.write_text(text, encoding="utf-8")
+    for lang in converted:
+        shutil.rmtree(root / "translations" / lang, ignore_errors=True)
 
 
 def run_folio(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -64,7 +86,7 @@ class Built:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The seed project, built once for the whole session: every edition, every format."""
-    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    root = copy_project(tmp_path_factory.mktemp("built") / "project", converted=True)
     result = run_folio(root, "build")
     assert result.returncode == 0, result.stderr
     return Built(root, result.stdout, result.stderr)
@@ -72,5 +94,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A fresh copy of the project that a test may change."""
+    """A fresh copy of the project that a test may change (without zh-Hant)."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def whole_project(tmp_path: Path) -> Path:
+    """A fresh copy of the whole project, its zh-Hant edition converted from zh-Hans included."""
+    return copy_project(tmp_path / "project", converted=True)

@@ -42,3 +42,23 @@ def test_bad_input_gives_its_one_line(case: Path, built_once: Path, tmp_path: Pa
     assert result.stderr.strip() == expected
     assert "Traceback" not in result.stderr
     assert tree_digest(project / "build") == before
+
+
+# Catalogs folio cannot read: `folio check` stops at them as the build does (an unclosed fence is
+# read fine, and is one of check's findings).
+CATALOG_CASES = [c for c in CASES if c.name.startswith("po-") and c.name != "po-unclosed-fence"]
+
+
+@pytest.mark.parametrize("case", CATALOG_CASES, ids=[case.name for case in CATALOG_CASES])
+def test_folio_check_reports_a_bad_catalog_alike(case: Path, tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    for file in case.rglob("*"):
+        if file.is_file() and file.name not in ("make.py", "expected.txt"):
+            shutil.copy(file, project / file.relative_to(case))
+    if (case / "make.py").exists():
+        runpy.run_path(str(case / "make.py"))["make"](project)
+
+    result = run_folio(project, "check")
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == (case / "expected.txt").read_text(encoding="utf-8").strip()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DOC, EDITIONS, Built, run_folio
+from conftest import ALL_EDITIONS, DOC, EDITIONS, Built, run_folio
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col"}
@@ -79,7 +79,7 @@ def test_links_reach_the_other_editions(built: Built, edition: str) -> None:
     page = parse(built, edition)
     folder = built.output(edition, "html").parent
     targets = {url for url in page.urls if url.endswith(".html")}
-    assert targets == {f"{name}.html" for name in EDITIONS} | {"../index.html"}
+    assert targets == {f"{name}.html" for name in ALL_EDITIONS} | {"../index.html"}
     for target in targets:
         assert (folder / target).is_file()
 
@@ -98,6 +98,7 @@ def test_hreflang_alternates_are_reciprocal_and_match_each_pages_language(
     assert alternates == {
         "en": "en.html",
         "zh-Hans": "zh-Hans.html",
+        "zh-Hant": "zh-Hant.html",
         "x-default": "en+zh-Hans.html",
     }
     for hreflang, href in alternates.items():
@@ -168,3 +169,34 @@ def test_a_pdf_rebuilt_alone_replaces_its_download_on_the_site(project: Path) ->
     size = built.stat().st_size
     home = (project / "build" / "site" / "index.html").read_text(encoding="utf-8")
     assert f"({round(size / 1e3)} kB)" in home
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_each_edition_page_offers_its_files_with_their_sizes(built: Built, edition: str) -> None:
+    path = built.output(edition, "html")
+    html = path.read_text(encoding="utf-8")
+    block = re.search(r'<nav class="downloads-block".*?</nav>', html, re.S)[0]
+    label = re.search(r'<p class="label" id="downloads-label">(.*?)</p>', block)[1]
+    label = re.sub(r"<[^>]+>", "", label)
+    names = {"en": "English", "zh-Hans": "中文"}
+    assert label.endswith(" · ".join(names[lang] for lang in edition.split("+")))
+    links = re.findall(
+        r'<a href="([^"]+)" download>([^<]+)</a>\s*<span class="size">\(([^)]+)\)', block
+    )
+    assert [(href, kind) for href, kind, _ in links] == [
+        (f"{DOC}.{edition}.pdf", "PDF"),
+        (f"{DOC}.{edition}.epub", "EPUB"),
+    ]
+    for href, _, size in links:
+        file = path.parent / href
+        assert (
+            file.is_file()
+            and file.read_bytes() == built.output(edition, href[-4:].strip(".")).read_bytes()
+        )
+        number, unit = re.match(r"([\d.]+)\s*(\S+)", size).groups()
+        expected = (
+            round(file.stat().st_size / 1000)
+            if unit == "kB"
+            else round(file.stat().st_size / 1e6, 1)
+        )
+        assert float(number) == expected, size

@@ -99,7 +99,7 @@ def test_an_english_french_edition(paper: Path) -> None:
     assert re.search(
         r'<div class="unit secondary" lang="fr">\s*<p>La sécurité est indivisible', page
     )
-    assert '<span lang="fr">français</span>' in page
+    assert 'hreflang="fr" lang="fr">français</a>' in page
 
 
 def test_an_english_arabic_edition_sets_arabic_right_to_left(paper: Path) -> None:

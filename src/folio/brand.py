@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from folio import yamlsafe
 from folio.errors import FolioError
 
 REQUIRED = ("logo", "university", "institute", "publisher", "rights", "colours", "fonts")
@@ -44,13 +45,16 @@ class Brand:
 def load_brand(path: Path) -> Brand:
     """Read and check the brand file; the logo must exist."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlsafe.load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FolioError("no brand file", path, hint="create it, see README") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) if isinstance(error, yamlsafe.LimitError) else ""
         raise FolioError(
-            "brand file is not valid YAML", path, mark.line + 1 if mark else None
+            f"brand file is not valid YAML{': ' + problem if problem else ''}",
+            path,
+            mark.line + 1 if mark else None,
         ) from None
     missing = [key for key in REQUIRED if key not in (data or {})]
     if missing:

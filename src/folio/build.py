@@ -14,7 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from folio import catalog
+from folio import catalog, variants
 from folio.collection import (
     collection_front,
     collection_key,
@@ -32,6 +32,8 @@ from folio.keys import file_digest, output_key
 from folio.render.compose import HtmlParts, html_parts
 from folio.render.page import forget_shared
 from folio.render.pagemap import PageMap
+from folio.staging import Staging, remove_leftovers, staging
+from folio.workers import started as workers_started
 from folio.workflow import Source, read_source
 
 MANIFEST = "manifest.json"
@@ -186,6 +188,7 @@ def build(
     With `strict` (or min-coverage in [tool.folio]) a catalog below the minimum fails the build.
     """
     with exclusive_lock(project.build_dir / LOCK):
+        remove_leftovers(project.build_dir)
         # In a long-running process (folio serve) the inputs may have changed since last time.
         file_digest.cache_clear()
         forget_shared()
@@ -210,13 +213,19 @@ def build(
                 result.rebuilt = run(prepared, workers, report, draft_site)
             booklets = [t for t in todo if t.format == "booklet"]
             result.rebuilt += impose_booklets(project, booklets, result.rebuilt, previous)
+            result.rebuilt = with_downloads(project, result.rebuilt, previous)
         site = publish_site(project, targets, result.rebuilt, previous, sources, work)
-        for rendered in result.rebuilt:
-            write_atomic(project.root / rendered.target.path, rendered.data)
-            if rendered.page_map and rendered.target.format == "pdf":
-                path = page_map_path(project, rendered.target)
-                write_atomic(path, rendered.page_map.to_json().encode("utf-8"))
-        write_changed(project.root, site)
+        with staging() as stage:
+            for rendered in result.rebuilt:
+                stage.add(project.root / rendered.target.path, rendered.data)
+                if rendered.page_map and rendered.target.format == "pdf":
+                    path = page_map_path(project, rendered.target)
+                    stage.add(path, rendered.page_map.to_json().encode("utf-8"))
+            write_changed(project.root, site, stage)
+            # Until the last rename, the manifest lists none of the files being replaced: a
+            # build killed in between leaves no entry whose file has other bytes.
+            unlist(project, stage.targets)
+            stage.commit()
         fresh = {r.target.path: output_of(r) for r in result.rebuilt}
         result.outputs = [fresh.get(t.path) or Output(**previous[t.path]) for t in targets]
         write_manifest(project, result.outputs)
@@ -238,7 +247,7 @@ def check_coverage(project: Project, minimum: float, sources: dict[str, Source])
         source = source_of(project, doc, sources)
         for lang in project.settings.languages:
             path = project.po_path(doc, lang)
-            loaded = catalog.load(path, lang)
+            loaded = variants.load_catalog(project, doc, lang)
             stats = catalog.stats(loaded, source.keys)
             if stats.percent < minimum:
                 details.append(
@@ -434,6 +443,25 @@ def publish_site(
     return files
 
 
+def with_downloads(
+    project: Project, rebuilt: list[Rendered], previous: dict[str, dict]
+) -> list[Rendered]:
+    """The rendered web pages with their edition's downloads and sizes, known only now (the
+    pages render beside the PDFs and EPUBs)."""
+    from folio.render.site import fill_downloads
+
+    done = []
+    for rendered in rebuilt:
+        target = rendered.target
+        if target.format == "html":
+            made = outputs_of(project, target.document, rebuilt, previous, lambda f: f != "html")
+            files = edition_downloads(target.document, target.languages, made, "")
+            page = fill_downloads(project, rendered.data, target.languages, files)
+            rendered = replace(rendered, data=page)
+        done.append(rendered)
+    return done
+
+
 def outputs_of(
     project: Project,
     doc: str,
@@ -467,7 +495,7 @@ def publication(
     """What the home page says of a document: its front matter in every language, its
     editions and their files."""
     from folio.render.compose import meta_html
-    from folio.render.site import DOWNLOADS, Download, EditionEntry, Publication
+    from folio.render.site import EditionEntry, Publication
 
     all_languages = (project.settings.source_language, *project.settings.languages)
     known = work.fronts.get(doc, (None, {}))[1]
@@ -480,30 +508,34 @@ def publication(
     date, front = work.fronts[doc]
     entries = []
     for languages in editions(project):
-        files = [
-            Download(fmt, f"{doc}/{Path(path).name}", len(downloads[path]))
-            for fmt in DOWNLOADS
-            if (path := output_path(doc, languages, fmt)) in downloads
-        ]
+        files = edition_downloads(doc, languages, downloads, f"{doc}/")
         entries.append(EditionEntry(languages, f"{doc}/{edition_name(languages)}.html", files))
     return Publication(doc, date, front, entries)
 
 
-def write_changed(root: Path, files: dict[str, bytes]) -> None:
-    """Write each file whose bytes differ from what is there (the site's shared files)."""
+def edition_downloads(
+    doc: str, languages: tuple[str, ...], downloads: dict[str, bytes], folder: str
+):
+    """An edition's files among `downloads` (by path), as the site links them from `folder`."""
+    from folio.render.site import DOWNLOADS, Download
+
+    return [
+        Download(fmt, f"{folder}{Path(path).name}", len(downloads[path]))
+        for fmt in DOWNLOADS
+        if (path := output_path(doc, languages, fmt)) in downloads
+    ]
+
+
+def write_changed(root: Path, files: dict[str, bytes], stage: Staging) -> None:
+    """Stage each file whose bytes differ from what is there (the site's shared files)."""
     for path, data in files.items():
         target = root / path
         if not target.is_file() or target.read_bytes() != data:
-            write_atomic(target, data)
+            stage.add(target, data)
 
 
 def load_translations(project: Project, doc: str) -> dict[str, catalog.Translations]:
-    return {
-        lang: catalog.translations(
-            catalog.load(project.po_path(doc, lang), lang), project.po_path(doc, lang)
-        )
-        for lang in project.settings.languages
-    }
+    return {lang: variants.translations(project, doc, lang) for lang in project.settings.languages}
 
 
 @dataclass
@@ -529,7 +561,9 @@ def worker_pool(workers: int, todo: int, needs_weasyprint: bool) -> Iterator[Wor
         yield Workers(None)
         return
     count = min(workers, todo)
-    with ProcessPoolExecutor(max_workers=count) as pool:
+    with ProcessPoolExecutor(
+        max_workers=count, initializer=workers_started, initargs=(os.getpid(),)
+    ) as pool:
         warming = [pool.submit(warm_up) for _ in range(count)] if needs_weasyprint else []
         yield Workers(pool, warming)
 
@@ -730,6 +764,16 @@ def write_manifest(project: Project, outputs: list[Output]) -> None:
     path = project.build_dir / MANIFEST
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         write_atomic(path, text.encode("utf-8"))
+
+
+def unlist(project: Project, paths: list[Path]) -> None:
+    """Take these files out of the manifest (before they are replaced)."""
+    replaced = {path.resolve() for path in paths}
+    entries = read_manifest(project)
+    kept = [e for e in entries if (project.root / e["path"]).resolve() not in replaced]
+    if len(kept) < len(entries):
+        text = json.dumps({"outputs": kept}, ensure_ascii=False, indent=2) + "\n"
+        write_atomic(project.build_dir / MANIFEST, text.encode("utf-8"))
 
 
 def drop_stale_page_maps(project: Project) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import heapq
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -52,8 +53,11 @@ def build_date() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def template(doc: str, units: list[Unit], reference: str) -> Catalog:
-    """The POT of a document: one entry per distinct unit, its kinds as `#.` comments."""
+def template(
+    doc: str, units: list[Unit], reference: str, notes: Callable[[str], list[str]] | None = None
+) -> Catalog:
+    """The POT of a document: one entry per distinct unit, its kinds as `#.` comments, then
+    what `notes` gives for its msgid (the glossary's terms)."""
     catalog = Catalog(project=doc, version=None, fuzzy=True, creation_date=build_date())
     catalog.msgid_bugs_address = ""
     catalog.copyright_holder = ""
@@ -68,6 +72,10 @@ def template(doc: str, units: list[Unit], reference: str) -> Catalog:
         for comment in (unit.kind, *unit.notes):
             if comment not in message.auto_comments:
                 message.auto_comments.append(comment)
+    if notes:
+        for message in catalog:
+            if message.id:
+                message.auto_comments += notes(message.id)
     return catalog
 
 
@@ -75,14 +83,25 @@ def same_entries(a: Catalog, b: Catalog) -> bool:
     """Whether two templates hold the same entries (dates aside)."""
 
     def entries(catalog: Catalog) -> list:
-        return [(m.id, m.context, m.auto_comments, m.locations) for m in catalog if m.id]
+        # Babel wraps long `#.` comments into several: compare their words.
+        return [
+            (m.id, m.context, " ".join(m.auto_comments).split(), m.locations)
+            for m in catalog
+            if m.id
+        ]
 
     return entries(a) == entries(b)
 
 
-def extract(units: list[Unit], doc: str, reference: str, pot_path: Path) -> bool:
+def extract(
+    units: list[Unit],
+    doc: str,
+    reference: str,
+    pot_path: Path,
+    notes: Callable[[str], list[str]] | None = None,
+) -> bool:
     """Write the POT unless an identical one is there; returns whether it was written."""
-    new = template(doc, units, reference)
+    new = template(doc, units, reference, notes)
     if pot_path.exists() and same_entries(pofile.read(pot_path).catalog, new):
         return False
     write_atomic(pot_path, pofile.render(new).encode("utf-8"))
@@ -108,11 +127,12 @@ def new_catalog(pot: Catalog, lang: str) -> Catalog:
     return catalog
 
 
-def update(pot_path: Path, po_path: Path, lang: str) -> bool:
+def update(pot_path: Path, po_path: Path, lang: str, only_existing: bool = False) -> bool:
     """Merge the template into a PO file; returns whether the file changed.
 
     Changed units become fuzzy with their previous msgid, removed ones obsolete; every entry
-    that the merge leaves as it was is written back byte for byte.
+    that the merge leaves as it was is written back byte for byte. With `only_existing` (the
+    overrides of a converted language) no empty entry is added for a new unit.
     """
     pot = pofile.read(pot_path).catalog
     if po_path.exists():
@@ -129,6 +149,10 @@ def update(pot_path: Path, po_path: Path, lang: str) -> bool:
         pot, no_fuzzy_matching=True, update_header_comment=False, update_creation_date=False
     )
     match_fuzzy(catalog)
+    if only_existing:
+        for message in [m for m in catalog if m.id and not m.string]:
+            if (message.id, False) not in before:
+                del catalog[message.id]
     for message in catalog:
         # Babel drops `#|` from an entry that stays fuzzy while its msgid does not change.
         if message.id in previous and "fuzzy" in message.flags and not message.previous_id:

@@ -24,7 +24,7 @@ from folio import __version__, collection, workflow
 from folio.build import build, editions
 from folio.config import FORMATS, LAYOUTS, Project, find_project
 from folio.edition import edition_name
-from folio.errors import FolioError, display_path
+from folio.errors import FolioError, display_path, from_os_error
 
 
 def parser() -> argparse.ArgumentParser:
@@ -42,6 +42,18 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--collection", help="only this collection's documents, by document")
     init_lang = commands.add_parser("init-lang", help="start a translation into a language")
     init_lang.add_argument("tag", help="a BCP 47 language tag: fr, ar, pt-BR, zh-Hans …")
+    init_lang.add_argument(
+        "--from",
+        dest="base",
+        help="convert from this language's catalogs (zh-Hant, zh-HK, zh-TW from zh-Hans)",
+    )
+    export = commands.add_parser("export", help="export the catalogs for CAT tools")
+    export.add_argument("--xliff", action="store_true", required=True, help="as XLIFF 1.2")
+    export.add_argument("-o", "--output", type=Path, help="folder (default: build/xliff)")
+    export.add_argument("--language", action="append", help="only this language")
+    import_ = commands.add_parser("import", help="bring a CAT tool's work back into the catalogs")
+    import_.add_argument("--xliff", action="store_true", required=True, help="XLIFF 1.2 files")
+    import_.add_argument("files", type=Path, nargs="+", help="files `folio export` wrote")
     status = commands.add_parser("status", help="how much of each catalog is translated")
     status.add_argument("--json", action="store_true", help="print JSON")
     status.add_argument("--collection", help="only this collection's documents, and its total")
@@ -106,7 +118,14 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             console.print("No findings.")
         elif args.command == "init-lang":
-            report_files(console, workflow.init_language(project, args.tag), "file")
+            report_files(console, workflow.init_language(project, args.tag, args.base), "file")
+        elif args.command == "export":
+            from folio import xliff
+
+            out = args.output and args.output.resolve()
+            report_files(console, xliff.export_project(project, out, args.language), "file")
+        elif args.command == "import":
+            return import_xliff(console, project, args.files)
         elif args.command == "status":
             rows = workflow.status(project)
             if args.collection:
@@ -123,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     except FolioError as error:
         report_error(error)
         return 1
+    except OSError as error:
+        report_error(from_os_error(error))
+        return 1
     except KeyboardInterrupt:
         print("folio: interrupted", file=sys.stderr)
         return 130
@@ -135,6 +157,26 @@ def report_error(error: FolioError) -> None:
     for line in error.details:
         print(f"  {line}", file=sys.stderr)
     sys.stderr.flush()
+
+
+def import_xliff(console: Console, project: Project, files: list[Path]) -> int:
+    """Import each XLIFF file; 1 if any entry was in conflict (the catalog kept its own)."""
+    from folio import xliff
+
+    conflicts = 0
+    for path in files:
+        done = xliff.import_file(project, path.resolve())
+        for line in done.changed:
+            console.print(line, highlight=False)
+        for line in done.conflicts:
+            print(line)
+        conflicts += len(done.conflicts)
+        if done.written:
+            console.print(f"wrote {display_path(done.path)}", highlight=False)
+    if conflicts:
+        print(f"{conflicts} conflict(s): see above; no translation was lost.", file=sys.stderr)
+        return 1
+    return 0
 
 
 def report_files(console: Console, changed: list[Path], what: str) -> None:
@@ -164,6 +206,7 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
                 "untranslated": r.stats.untranslated,
                 "percent": round(r.stats.percent, 1),
                 "words_percent": round(r.stats.words_percent, 1),
+                "glossary": r.glossary,
             }
             for r in rows
         ]
@@ -172,6 +215,7 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
     table = Table(
         "document", "language", "translated", "fuzzy", "untranslated", "obsolete", "words"
     )
+    table.add_column("glossary")
     for r in rows:
         s = r.stats
         colour = "green" if s.translated == s.total else "yellow" if s.percent >= 50 else "red"
@@ -183,6 +227,7 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
             f"[red]{s.untranslated}[/]" if s.untranslated else "0",
             str(s.obsolete),
             f"[{colour}]{s.words_percent:.0f} %[/]",
+            f"[red]{r.glossary}[/]" if r.glossary else "0",
         )
     console.print(table)
 
@@ -255,6 +300,9 @@ def run_serve(console: Console, project: Project, args: argparse.Namespace) -> N
             result = build(current, formats=formats)
         except FolioError as error:
             report_error(error)
+            return False
+        except OSError as error:
+            report_error(from_os_error(error))
             return False
         console.print(f"rebuilt {len(result.rebuilt)} output(s)")
         return bool(result.rebuilt)

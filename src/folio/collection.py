@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from folio import __version__, pandoc
+from folio import __version__, pandoc, yamlsafe
 from folio.config import Project
 from folio.edition import UNTRANSLATED, Edition, Row, Text
 from folio.errors import FolioError, line_of
@@ -57,7 +57,7 @@ def load_collections(project: Project) -> dict[str, Collection]:
 def load_collection(project: Project, path: Path) -> Collection:
     """Read and check one collection file; errors name the file, the line and what to do."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlsafe.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise FolioError(
@@ -210,8 +210,8 @@ def compose(
             edition.fallbacks[lang] = edition.fallbacks.get(lang, 0) + count
         for lang, name in article.translators.items():
             edition.translators.setdefault(lang, name)
-    subjects = dict.fromkeys(s for article in editions for s in article.subjects)
-    return _with(edition, articles=tuple(articles), subjects=tuple(subjects))
+    # The documents' subjects (meta "subject:N" of each) are theirs: the book has none of its own.
+    return _with(edition, articles=tuple(articles))
 
 
 def _with(edition: CollectionEdition, **changes: Any) -> CollectionEdition:

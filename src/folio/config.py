@@ -50,6 +50,8 @@ class Settings:
     # Where build/site/ is published ("https://…/"): canonical, hreflang and OpenGraph links are
     # absolute under it; without it they are relative.
     site_url: str = ""
+    # Languages made from another's catalog by OpenCC, e.g. {"zh-Hant": "zh-Hans"}.
+    converted_from: dict[str, str] = field(default_factory=dict)
 
     @property
     def paper_mm(self) -> tuple[float, float]:
@@ -95,6 +97,11 @@ class Project:
 
     def po_path(self, doc: str, lang: str) -> Path:
         return self.translations_dir / lang / f"{doc}.po"
+
+    def catalogs_of(self, doc: str, lang: str) -> list[Path]:
+        """The catalogs a language's text comes from: its own, and the one it is converted from."""
+        base = self.settings.converted_from.get(lang)
+        return [self.po_path(doc, lang), *([self.po_path(doc, base)] if base else [])]
 
     def locale(self, lang: str) -> Locale:
         """The CLDR locale for a language tag, honouring [tool.folio] locales."""
@@ -142,8 +149,10 @@ def load_settings(pyproject: Path) -> Settings:
         bleed_mm=float(table.get("bleed-mm", 0.0)),
         pdf_variant=table.get("pdf-variant"),
         site_url=str(table.get("site-url", "")),
+        converted_from=dict(table.get("converted-from", {})),
     )
     check_ranges(settings, pyproject)
+    check_conversions(settings, pyproject)
     for tag in (settings.source_language, *settings.languages):
         check_language_tag(tag, pyproject)
     for fmt in settings.formats:
@@ -199,6 +208,51 @@ def check_ranges(settings: Settings, pyproject: Path) -> None:
     for key, right, wrong, hint in checks:
         if not right:
             raise FolioError(wrong, pyproject, line_of(pyproject, key), hint=hint)
+
+
+def check_conversions(settings: Settings, pyproject: Path) -> None:
+    """Each converted language and its base among the languages, by a conversion OpenCC has."""
+    from folio.variants import opencc_config
+
+    line = line_of(pyproject, "converted-from")
+    for lang, base in settings.converted_from.items():
+        for tag in (lang, base):
+            if tag not in settings.languages:
+                raise FolioError(
+                    f"converted-from names {tag!r}, which is not in languages",
+                    pyproject,
+                    line,
+                    hint="add it to languages, or use `folio init-lang <tag> --from <base>`",
+                )
+        opencc_config(lang, base, pyproject, line)
+
+
+def add_conversion(pyproject: Path, tag: str, base: str) -> bool:
+    """Record in [tool.folio] that `tag` is converted from `base`; False if it was already.
+
+    A one-line text edit under `languages`, like add_language."""
+    settings = load_settings(pyproject)
+    if settings.converted_from.get(tag) == base:
+        return False
+    pairs = {**settings.converted_from, tag: base}
+    line = "converted-from = { " + ", ".join(f'{k} = "{v}"' for k, v in pairs.items()) + " }"
+    text = pyproject.read_text(encoding="utf-8")
+    table = re.search(r"^\[tool\.folio\][ \t]*$", text, re.M)
+    start = table.end() if table else 0
+    existing = re.compile(r"^converted-from\s*=\s*\{[^}\n]*\}[ \t]*$", re.M).search(text, start)
+    languages = re.compile(r"^languages\s*=\s*\[[^\]\n]*\][ \t]*$", re.M).search(text, start)
+    if existing:
+        text = text[: existing.start()] + line + text[existing.end() :]
+    elif settings.converted_from or languages is None:
+        raise FolioError(
+            "cannot find where to write converted-from in [tool.folio]",
+            pyproject,
+            hint=f'add converted-from = {{ {tag} = "{base}" }} by hand',
+        )
+    else:
+        text = text[: languages.end()] + "\n" + line + text[languages.end() :]
+    write_atomic(pyproject, text.encode("utf-8"))
+    return True
 
 
 def check_language_tag(tag: str, path: Path | None = None) -> None:

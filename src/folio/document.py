@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from folio import pandoc
+from folio import pandoc, yamlsafe
 from folio.config import check_language_tag
 from folio.errors import FolioError
 
@@ -21,6 +21,8 @@ TRANSLATABLE_META = (
     "author.affiliation",
     "abstract",
 )
+# Each subject is a unit of its own, named "subject:1", "subject:2", … in the catalog's order.
+SUBJECT = "subject"
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class FrontMatter:
     date: dt.date
     lang: str
     abstract: str = ""
-    # Subject headings or keywords, in the source language (the EPUB's dc:subject).
+    # Subject headings or keywords (the EPUB's dc:subject), each translated as a unit.
     subject: tuple[str, ...] = ()
 
     def field(self, dotted: str) -> str:
@@ -48,6 +50,18 @@ class FrontMatter:
         for part in dotted.split("."):
             value = getattr(value, part)
         return str(value)
+
+    def translatable(self) -> dict[str, str]:
+        """The translatable fields that are set, by name, in the catalog's order: the
+        TRANSLATABLE_META fields, then each subject ("subject:1", …)."""
+        fields = {name: self.field(name) for name in TRANSLATABLE_META if self.field(name)}
+        fields |= {f"{SUBJECT}:{n}": text for n, text in enumerate(self.subject, start=1)}
+        return fields
+
+
+def meta_kind(name: str) -> str:
+    """The kind of a translatable field ("subject:2" → "subject"), as `#.` comments name it."""
+    return name.partition(":")[0]
 
 
 @dataclass(frozen=True)
@@ -126,7 +140,7 @@ def split_front_matter(text: str, path: Path) -> tuple[FrontMatter, str]:
             "front matter is not closed", path, 1, hint="end it with a line ---"
         ) from None
     try:
-        data = yaml.safe_load("".join(lines[1:end])) or {}
+        data = yamlsafe.load("".join(lines[1:end])) or {}
     except yaml.YAMLError as error:
         # Where the broken construct starts (an unclosed quote) says more than where YAML gave up.
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
@@ -134,9 +148,9 @@ def split_front_matter(text: str, path: Path) -> tuple[FrontMatter, str]:
         problem = getattr(error, "problem", None) or "invalid YAML"
         if getattr(error, "context", None):
             problem = f"{problem} {error.context}"
-        raise FolioError(
-            f"front matter: {problem}", path, line, hint="fix the YAML syntax"
-        ) from None
+        limit = isinstance(error, yamlsafe.LimitError)
+        hint = "keep front matter short and flat" if limit else "fix the YAML syntax"
+        raise FolioError(f"front matter: {problem}", path, line, hint=hint) from None
     if not isinstance(data, dict):
         raise FolioError("front matter is not a mapping", path, 2, hint="write key: value lines")
     body = "\n" * (end + 1) + "".join(lines[end + 1 :])

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from folio import pandoc
 from folio.catalog import Translations
-from folio.document import TRANSLATABLE_META
+from folio.document import SUBJECT
+from folio.pandoc import one_paragraph
 from folio.sanitize import Sanitizer
 from folio.segments import Walker
 from folio.workflow import Source
@@ -45,7 +46,6 @@ class Edition:
     fallbacks: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     translators: dict[str, str] = field(default_factory=dict)  # language → name, where known
-    subjects: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -57,6 +57,15 @@ class Edition:
 
     def meta_text(self, name: str, lang: str) -> list[pandoc.Inline]:
         return self.meta.get((name, lang), [])
+
+    def subjects(self, lang: str) -> list[list[pandoc.Inline]]:
+        """The subjects in one language (an untranslated one in the source language, marked)."""
+        names = sorted(
+            (int(name.partition(":")[2]), name)
+            for name, other in self.meta
+            if other == lang and name.startswith(f"{SUBJECT}:")
+        )
+        return [self.meta[(name, lang)] for _, name in names]
 
 
 def edition_name(languages: tuple[str, ...]) -> str:
@@ -102,8 +111,9 @@ def align(
     Source and translations are sanitised here, so that no renderer sees unsafe HTML.
     """
     source_lang = source.document.meta.lang
-    meta_units = [u for u in source.units if u.kind in TRANSLATABLE_META]
-    body_keys = [u.key for u in source.units if u.kind not in TRANSLATABLE_META]
+    # segment() lists the front matter's units first, one per field of source.meta, in its order.
+    meta_units = list(zip(source.meta, source.units, strict=False))
+    body_keys = [u.key for u in source.units[len(source.meta) :]]
     base = source.document.path.parent
     blocks = source.document.blocks
     published = [i for i, block in enumerate(blocks) if not is_comment(block)]
@@ -111,9 +121,9 @@ def align(
         source.document.name,
         languages,
         source.document.meta.date,
-        subjects=source.document.meta.subject,
     )
     texts: list[list[Text]] = [[] for _ in published]
+    source_meta = clean_meta(source, root, base, edition.warnings)
     for lang in languages:
         parsed = {}
         if lang != source_lang and lang in catalogs:
@@ -121,8 +131,8 @@ def align(
             if catalogs[lang].translator:
                 edition.translators[lang] = catalogs[lang].translator
         translator = Translator(lang, source_lang, parsed)
-        for unit in meta_units:
-            edition.meta[(unit.kind, lang)] = translator.inlines(unit.key, source.meta[unit.kind])
+        for name, unit in meta_units:
+            edition.meta[(name, lang)] = translator.inlines(unit.key, source_meta[name])
         walked = translator.texts(blocks, iter(body_keys))
         # Cleaned after the walk: the walk reads the comments, and nh3 removes them.
         cleaner = Sanitizer(source.document.path, root, base)
@@ -161,21 +171,11 @@ def parse_translations(
     return parsed
 
 
-def one_paragraph(blocks: list[pandoc.Block]) -> list[pandoc.Inline] | None:
-    """The inlines of a translation that is one paragraph, once raw HTML blocks are inline again.
-
-    pandoc ends a paragraph at block-level raw HTML (<div>, <iframe>): the text goes on after it.
-    Two text blocks next to each other are two paragraphs.
-    """
-    inlines: list[pandoc.Inline] = []
-    previous = ""
-    for block in blocks:
-        if block["t"] in ("Para", "Plain") and previous != "text":
-            inlines += block["c"]
-            previous = "text"
-        elif block["t"] == "RawBlock":
-            inlines.append({"t": "RawInline", "c": block["c"]})
-            previous = "raw"
-        else:
-            return None
-    return inlines if previous else None
+def clean_meta(
+    source: Source, root: Path, base: Path, warnings: list[str]
+) -> dict[str, list[pandoc.Inline]]:
+    """The source's front-matter fields, sanitised like its body."""
+    cleaner = Sanitizer(source.document.path, root, base)
+    cleaned = {name: cleaner.clean(inlines) for name, inlines in source.meta.items()}
+    warnings.extend(cleaner.warnings)
+    return cleaned

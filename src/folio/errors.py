@@ -55,3 +55,17 @@ def line_of(path: Path, needle: str) -> int | None:
     except (OSError, UnicodeDecodeError):
         pass
     return None
+
+
+def from_os_error(error: OSError) -> FolioError:
+    """An operating-system error (read-only or full disk, no permission) as one line with the
+    path; the build it stopped has replaced nothing."""
+    reason = error.strerror or str(error)
+    path = error.filename
+    if path is not None and error.filename2 is not None:
+        path = error.filename2  # a rename: where folio wanted the file
+    return FolioError(
+        reason[:1].lower() + reason[1:],
+        path,
+        hint="free space or fix permissions and try again; nothing was half-written",
+    )

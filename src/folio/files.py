@@ -22,6 +22,10 @@ def write_atomic(path: Path, data: bytes) -> None:
             file.write(data)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        # A write error names no file: say which one could not be written.
+        raise OSError(error.errno, error.strerror, str(path)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -44,7 +48,22 @@ def exclusive_lock(path: Path) -> Iterator[None]:
                 path,
                 hint="wait for it to finish, then build again",
             ) from None
+        HELD_LOCKS.add(handle.fileno())
         try:
             yield
         finally:
+            HELD_LOCKS.discard(handle.fileno())
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# The descriptors of the locks this process holds. A forked worker closes its copies at once
+# (close_inherited_locks): a lock lives as long as any copy, and must die with this process.
+HELD_LOCKS: set[int] = set()
+
+
+def close_inherited_locks() -> None:
+    """In a forked child: close the copies of the parent's lock files."""
+    for descriptor in list(HELD_LOCKS):
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    HELD_LOCKS.clear()

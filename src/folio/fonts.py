@@ -86,7 +86,12 @@ def faces_for(brand: Brand, used: dict[str, set[str]]) -> list[tuple[Face, str]]
     each language's own face for its text, in every style the family has."""
     everything = set().union(*used.values())
     jobs = [(brand.font("latin"), everything)]
-    jobs += [(brand.font(lang), chars) for lang, chars in used.items() if lang in brand.fonts]
+    by_family: dict[str, set[str]] = {}
+    for lang, chars in used.items():
+        key = face_language(brand, lang)
+        if key:
+            by_family.setdefault(brand.font(key), set()).update(chars)
+    jobs += list(by_family.items())
     found = []
     for family, chars in jobs:
         for bold, italic in STYLES:
@@ -95,6 +100,16 @@ def faces_for(brand: Brand, used: dict[str, set[str]]) -> list[tuple[Face, str]]
             if (face.bold, face.italic) == (bold, italic):
                 found.append((face, "".join(sorted(chars))))
     return found
+
+
+def face_language(brand: Brand, lang: str) -> str | None:
+    """The brand's language whose face sets text in `lang`, matched as CSS :lang() matches
+    (zh-Hans-CN is set as zh-Hans), so that each subset holds what its face draws."""
+    tag = lang.lower()
+    keys = [
+        k for k in brand.language_fonts() if tag == k.lower() or tag.startswith(f"{k.lower()}-")
+    ]
+    return max(keys, key=len, default=None)
 
 
 def subsets(brand: Brand, used: dict[str, set[str]]) -> list[Subset]:

@@ -12,12 +12,14 @@ from folio.config import Project
 
 # Packages whose versions change what folio writes.
 TOOLS = ("pypandoc-binary", "weasyprint", "babel", "uharfbuzz", "jinja2", "pypdfium2", "nh3")
+TOOLS += ("opencc",)  # converts zh-Hant, zh-HK and zh-TW text from the zh-Hans catalogs
 # The template files each format reads (besides brand.yaml, its logo and ui/*.po).
 TEMPLATES = {
     # A page, its fonts' stylesheet, and the site's files that come with it (home page, assets).
     "html": (
         *("web.html.j2", "web-fonts.css.j2", "web-policy.html.j2", "web-brand.html.j2"),
         *("web-footer.html.j2", "fonts.css.j2", "web.css", "site.js", "index.html.j2"),
+        "web-downloads.html.j2",
     ),
     "pdf": (
         "print.html.j2",
@@ -70,7 +72,10 @@ def output_key(project: Project, doc: str, languages: tuple[str, ...], fmt: str)
     """The key of one output: folio, its tools, settings, and the files this output reads."""
     files = [project.source_path(doc), *assets(project)]
     files += [
-        project.po_path(doc, lang) for lang in languages if lang != project.settings.source_language
+        path
+        for lang in languages
+        if lang != project.settings.source_language
+        for path in project.catalogs_of(doc, lang)
     ]
     templates = project.templates_dir
     files += [templates / name for name in templates_read(project, fmt)]
@@ -78,6 +83,10 @@ def output_key(project: Project, doc: str, languages: tuple[str, ...], fmt: str)
     files += sorted((templates).glob("*.svg"))
     parts = [__version__, folio_digest(), tool_versions(), repr(project.settings), doc]
     parts += ["+".join(languages), fmt]
+    if fmt == "html":
+        # A web page lists its edition's downloads with their sizes: it changes with them.
+        made = [f for f in ("pdf", "epub", "booklet") if f in project.settings.formats]
+        parts += [output_key(project, doc, languages, other) for other in made]
     parts += [f"{path.relative_to(project.root)}:{file_digest(path)}" for path in files]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 

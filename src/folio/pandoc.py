@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import secrets
 import subprocess
 from collections.abc import Callable
 from typing import Any
@@ -14,8 +15,9 @@ Block = dict[str, Any]
 Inline = dict[str, Any]
 
 API_VERSION = [1, 23, 1]
-# A raw block that no writer changes: pieces written together are split at it again.
-_SEPARATOR = "<!--folio:piece-->"
+# A raw block that no writer changes: pieces written together are split at it again. Random, so
+# that no text (a translator's msgstr) can hold it and shift every later piece.
+_SEPARATOR = f"<!--folio:piece:{secrets.token_hex(16)}-->"
 # Markdown that folio reads: pandoc's own, without YAML (folio reads front matter itself).
 READ_FORMAT = "markdown-yaml_metadata_block"
 
@@ -120,6 +122,10 @@ def read_pieces(texts: list[str], east_asian: bool = False) -> list[list[Block]]
             pieces.append([])
         else:
             pieces[-1].append(block)
+    if len(pieces) != len(texts) + 1:
+        # A text left an HTML comment or element open, and it swallowed a separator: read
+        # each text alone (no text can make a separator: it is random).
+        return [read_markdown(text, east_asian, figures=False) for text in texts]
     return pieces[: len(texts)]
 
 
@@ -187,6 +193,26 @@ def map_notes(node: Any, replace: Callable[[list[Block]], Inline]) -> Any:
     if isinstance(node, dict) and "c" in node:
         return {**node, "c": map_notes(node["c"], replace)}
     return node
+
+
+def one_paragraph(blocks: list[Block]) -> list[Inline] | None:
+    """The inlines of blocks that are one paragraph, once raw HTML blocks are inline again.
+
+    pandoc ends a paragraph at block-level raw HTML (<div>, <iframe>): the text goes on after it.
+    Two text blocks next to each other are two paragraphs.
+    """
+    inlines: list[Inline] = []
+    previous = ""
+    for block in blocks:
+        if block["t"] in ("Para", "Plain") and previous != "text":
+            inlines += block["c"]
+            previous = "text"
+        elif block["t"] == "RawBlock":
+            inlines.append({"t": "RawInline", "c": block["c"]})
+            previous = "raw"
+        else:
+            return None
+    return inlines if previous else None
 
 
 def inlines_of(blocks: list[Block]) -> list[Inline] | None:

@@ -11,6 +11,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, escape, read_po, unescape, write_po
 
+from folio import pocheck
 from folio.errors import FolioError
 
 # No wrapping: Chinese lines are never re-wrapped and a re-wrapped source changes no byte.
@@ -41,6 +42,7 @@ def read(path: Path, lang: str | None = None) -> PoFile:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise FolioError("not valid UTF-8", path, line, hint="save the catalog as UTF-8") from None
+    pocheck.check(text, path)
     try:
         catalog = read_po(io.StringIO(text), locale=babel_locale(lang), abort_invalid=True)
     except PoFileError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -11,7 +12,7 @@ from urllib.parse import unquote
 
 import nh3
 
-from folio import pandoc
+from folio import gate, pandoc
 from folio.errors import FolioError, display_path, line_of
 
 TAGS = set(nh3.ALLOWED_TAGS)
@@ -79,18 +80,37 @@ class Sanitizer:
 
     def raw(self, node: pandoc.Block) -> pandoc.Block:
         fmt, text = node["c"]
-        if fmt.lower() not in ("html", "html5", "html4"):
-            return node
+        if not gate.is_html_format(fmt):
+            return self.drop_raw(node)
         for problem in hazards(text):
             self.warn(f"raw HTML: {problem} removed")
-        return {"t": node["t"], "c": [fmt, clean_html(text)]}
+        cleaned = gate.SOURCE_ATTRIBUTE.sub(self.checked_source, clean_html(text))
+        return {"t": node["t"], "c": ["html", cleaned]}
+
+    def checked_source(self, match: re.Match[str]) -> str:
+        """A src="…" of cleaned raw HTML, or nothing when it is no image file in the project:
+        pandoc's EPUB writer would copy or fetch it."""
+        url = html.unescape(match[1])
+        problem = self.image_problem(url)
+        if problem:
+            self.warn(f"raw HTML: image {url!r} {problem}: removed")
+            return ""
+        return match[0]
+
+    def drop_raw(self, node: pandoc.Block) -> pandoc.Block:
+        """Raw content of a format no output uses, as nothing (an empty raw HTML node)."""
+        if node["c"][1].strip():
+            self.warn(f"raw {{={node['c'][0]}}} content removed (no output of folio uses it)")
+        return {"t": node["t"], "c": ["html", ""]}
 
     def attributes(self, attr: list) -> None:
         """Drop event handlers and unsafe URLs from a pandoc Attr, in place."""
         kept = []
         for key, value in attr[2]:
-            if key.lower().startswith("on") or (
-                key.lower() in URL_ATTRIBUTES and not safe_url(value)
+            if (
+                key.lower().startswith("on")
+                or (key.lower() in URL_ATTRIBUTES and not safe_url(value))
+                or gate.attribute_problem(key, value)
             ):
                 self.warn(f"attribute {key}={value!r} removed")
             else:
@@ -99,14 +119,7 @@ class Sanitizer:
 
     def check_image(self, url: str) -> None:
         """Refuse an image that is remote, absolute, outside the project or missing."""
-        problem = ""
-        target = (self.base / unquote(url)).resolve()
-        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url) or url.startswith(("/", "\\")):
-            problem = "is not a file inside the project"
-        elif not target.is_relative_to(self.root):
-            problem = "lies outside the project"
-        elif not target.is_file():
-            problem = "not found"
+        problem = self.image_problem(url)
         if problem:
             raise FolioError(
                 f"image {url!r} {problem}",
@@ -114,6 +127,17 @@ class Sanitizer:
                 self.line or line_of(self.path, url),
                 hint=f"put the image under {display_path(self.base)}/ and use a relative path",
             )
+
+    def image_problem(self, url: str) -> str:
+        """Why an image's URL is no file inside the project, or ""."""
+        target = (self.base / unquote(url)).resolve()
+        if gate.url_scheme(url) or url.lstrip().startswith(("/", "\\")):
+            return "is not a file inside the project"
+        if not target.is_relative_to(self.root):
+            return "lies outside the project"
+        if not target.is_file():
+            return "not found"
+        return ""
 
     def warn(self, message: str) -> None:
         self.warnings.append(f"{self.where}: {message}")
@@ -137,8 +161,8 @@ def clean_html(text: str) -> str:
 
 def safe_url(url: str) -> bool:
     """A relative URL, an anchor, or one of the allowed schemes."""
-    scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):", url)
-    return scheme is None or scheme[1].lower() in SCHEMES
+    scheme = gate.url_scheme(url)
+    return scheme is None or scheme in SCHEMES
 
 
 class _Tags(HTMLParser):

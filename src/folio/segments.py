@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from folio import pandoc
-from folio.document import TRANSLATABLE_META, Document
+from folio.document import Document, meta_kind
+from folio.errors import FolioError, line_of
 
 # Source comments that steer segmentation.
 SKIP, END, NOQA, NOTE = "i18n:skip", "i18n:end", "i18n:noqa", "i18n:"
@@ -49,14 +50,32 @@ Visit = Callable[[Leaf], list[pandoc.Inline] | None]
 
 def meta_inlines(doc: Document) -> dict[str, list[pandoc.Inline]]:
     """The translatable front-matter fields that are set, as inlines (one pandoc call)."""
-    names = [name for name in TRANSLATABLE_META if doc.meta.field(name)]
-    pieces = pandoc.read_pieces([doc.meta.field(name) for name in names])
-    return {name: pandoc.inlines_of(piece) or [] for name, piece in zip(names, pieces, strict=True)}
+    fields = doc.meta.translatable()
+    names = list(fields)
+    pieces = pandoc.read_pieces([fields[name] for name in names])
+    return {
+        name: field_inlines(doc, name, piece) for name, piece in zip(names, pieces, strict=True)
+    }
+
+
+def field_inlines(doc: Document, name: str, blocks: list[pandoc.Block]) -> list[pandoc.Inline]:
+    """A front-matter field as inlines: one paragraph, or an error (it would vanish)."""
+    inlines = pandoc.one_paragraph(blocks)
+    if inlines is None and blocks:
+        key = meta_kind(name).rsplit(".", 1)[-1]
+        raise FolioError(
+            f"front-matter field {name!r} is not one paragraph of text",
+            doc.path,
+            line_of(doc.path, f"{key}:"),
+            hint="write it as one line of text",
+        )
+    return inlines or []
 
 
 def segment(doc: Document, meta: dict[str, list[pandoc.Inline]]) -> list[Unit]:
-    """The document's units in reading order: front matter first, then the body."""
-    leaves = [Leaf(name, inlines, ()) for name, inlines in meta.items()]
+    """The document's units in reading order: front matter first (one per field of `meta`, in
+    its order), then the body."""
+    leaves = [Leaf(meta_kind(name), inlines, ()) for name, inlines in meta.items()]
 
     def collect(leaf: Leaf) -> None:
         leaves.append(leaf)

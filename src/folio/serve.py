@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import threading
 from collections.abc import Callable
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 from folio.config import Project
 
@@ -31,6 +35,8 @@ RELOAD_JS = b"""(function () {
 """
 TAG = f'<script src="{RELOAD_SCRIPT}" defer></script>'.encode()
 WATCHED = ("source", "translations", "templates")
+IDLE_SECONDS = 5
+MAX_CONNECTIONS = 200
 
 
 class Generation:
@@ -52,8 +58,13 @@ class Handler(SimpleHTTPRequestHandler):
         self.generation = generation
         super().__init__(*args, **kwargs)
 
+    # Seconds a connection may stay silent: an idle or half-open one frees its thread then.
+    timeout = IDLE_SECONDS
+
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if bad_path(path):
+            return self.send_error(400, "Bad path")
         if path == RELOAD_SCRIPT:
             return self.reply(RELOAD_JS, "text/javascript")
         if path == VERSION:
@@ -66,6 +77,11 @@ class Handler(SimpleHTTPRequestHandler):
             return self.reply(html, "text/html; charset=utf-8")
         return super().do_GET()
 
+    def do_HEAD(self) -> None:
+        if bad_path(self.path.split("?", 1)[0]):
+            return self.send_error(400, "Bad path")
+        return super().do_HEAD()
+
     def reply(self, body: bytes, content_type: str) -> None:
         self.send_response(200)
         self.send_header("Content-Type", content_type)
@@ -77,13 +93,58 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass  # a request log would drown the rebuild messages
 
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        """No folder listings: a folder without index.html is not found."""
+        self.send_error(404, "Not found")
+
+
+def bad_path(path: str) -> bool:
+    """A path no file has: NUL or another control character once %-decoded."""
+    return any(ord(char) < 32 or ord(char) == 127 for char in unquote(path))
+
+
+class Server(ThreadingHTTPServer):
+    """At most MAX_CONNECTIONS connections served at once (more wait to be accepted); a client
+    that goes away is no error."""
+
+    request_queue_size = 1024
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address) -> None:
+        self.slots.acquire()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return  # the client left or stalled: nothing to tell
+        print(f"folio: serve: a request failed: {error!r}", file=sys.stderr, flush=True)
+
 
 def snapshot(project: Project) -> dict[Path, tuple[float, int]]:
     """Modification time and size of every input file."""
     files = [project.root / "pyproject.toml"]
     for name in WATCHED:
         files += [p for p in (project.root / name).rglob("*") if p.is_file()]
-    return {p: (p.stat().st_mtime, p.stat().st_size) for p in files if p.exists()}
+    stats = {}
+    for path in files:
+        with contextlib.suppress(OSError):  # removed or renamed since the listing
+            status = path.stat()
+            stats[path] = (status.st_mtime, status.st_size)
+    return stats
 
 
 def watch(project: Project, rebuild: Callable[[], None], stop: threading.Event) -> None:
@@ -93,7 +154,10 @@ def watch(project: Project, rebuild: Callable[[], None], stop: threading.Event) 
         now = snapshot(project)
         if now != seen:
             seen = now
-            rebuild()
+            try:
+                rebuild()
+            except Exception as error:  # noqa: BLE001 (the watcher must outlive any failure)
+                print(f"folio: error: the rebuild failed: {error!r}", file=sys.stderr, flush=True)
 
 
 def serve(
@@ -102,7 +166,7 @@ def serve(
     """Serve until interrupted; `rebuild` returns whether the site changed for the better."""
     generation = Generation()
     handler = partial(Handler, directory=str(project.build_dir / "site"), generation=generation)
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = Server(("127.0.0.1", port), handler)
     stop = threading.Event()
 
     def on_change() -> None:

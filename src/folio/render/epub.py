@@ -16,7 +16,7 @@ from typing import Any
 from folio import fonts, pandoc
 from folio.document import TRANSLATABLE_META
 from folio.edition import Edition
-from folio.render import compose
+from folio.render import compose, epub_package
 from folio.render.page import PageContext, plain_text
 from folio.render.pagemap import PageMap, PageStart, mark_start, marker
 from folio.render.templating import render_template
@@ -33,6 +33,7 @@ def render_epub(context: PageContext, cover_png: bytes, pages: PageMap | None = 
     edition = context.edition
     starts = pages.pages if pages else []
     body = mark_pages(compose.body(edition, xml=True), starts, edition.primary)
+    body = epub_package.markers_before_headings(body)
     body = notes_in_their_language(body, edition.primary)
     blocks = with_xml_lang(title_page(context, starts) + body)
     meta = metadata(context) | accessibility(context, blocks, bool(starts))
@@ -84,10 +85,12 @@ def finish(epub: bytes, context: PageContext, starts: list[PageStart]) -> bytes:
 def localise(name: str, text: str, context: PageContext) -> str:
     """One file of pandoc's: its English labels (landmarks "Cover", "Table of Contents") in the
     edition's language, the book's title for chapter files pandoc titles "ch001.xhtml", a text
-    alternative for the cover picture, and a link back from each note to its call."""
-    if not name.endswith(".xhtml"):
-        return text
+    alternative for the cover picture, and a link back from each note to its call; the title
+    once and the package's languages (epub_package)."""
     labels = context.labels[context.edition.primary]
+    if name.endswith(".opf"):
+        return epub_package.package(text, context.edition, str(labels("Cover")))
+    text = epub_package.title_once(text)
     title = escape(plain_text(context.parts.field("title", context.edition.primary)))
     cover, contents = escape(labels("Cover")), escape(labels("Contents"))
     replacements = {
@@ -205,7 +208,7 @@ def title_page(context: PageContext, starts: list[PageStart] = ()) -> list[pando
     """The branded title page: institute, then title, subtitle and author in each language."""
     edition, brand = context.edition, context.brand
     masthead = [
-        {"t": "Para", "c": [image(context)]},
+        emblem(context),
         para(brand.text("university", "zh-Hant"), "zh-Hant", ["university"]),
         para(brand.text("university", "en"), "en", ["university"]),
         para(brand.text("institute", "en"), "en", ["institute"]),
@@ -246,9 +249,14 @@ def title_page(context: PageContext, starts: list[PageStart] = ()) -> list[pando
     ]
 
 
-def image(context: PageContext) -> pandoc.Inline:
-    alt = text_inlines(context.brand.text("institute", "en"))
-    return {"t": "Image", "c": [["", ["emblem"], []], alt, [context.brand.logo.name, ""]]}
+def emblem(context: PageContext) -> pandoc.Block:
+    """The emblem, named by the institute in the edition's language where the brand has it
+    (in English otherwise, tagged so)."""
+    lang = context.edition.primary
+    lang = lang if lang in context.brand.institute else "en"
+    alt = text_inlines(context.brand.text("institute", lang))
+    image = {"t": "Image", "c": [["", ["emblem"], []], alt, [context.brand.logo.name, ""]]}
+    return pandoc.div([{"t": "Para", "c": [image]}], **compose.lang_attrs(lang, True))
 
 
 def para(text: str, lang: str, classes: list[str]) -> pandoc.Block:
@@ -297,7 +305,7 @@ def metadata(context: PageContext) -> dict[str, object]:
             for other in edition.languages
             if other in edition.translators
         ),
-        "subject": listing(text(subject) for subject in edition.subjects),
+        "subject": listing(inlines(subject) for _, subject in epub_package.subjects(edition)),
     }
 
 
@@ -382,9 +390,10 @@ def write_font_subsets(context: PageContext, used: dict[str, set[str]], folder: 
 
 def stylesheet(context: PageContext, font_files: list[Path]) -> str:
     """The EPUB stylesheet: @font-face for each embedded subset, then templates/epub.css."""
-    faces = []
+    faces, embedded = [], set()
     for path in font_files:
         family, _, style = path.stem.partition("-")
+        embedded.add(family_name(context, family))
         faces.append(
             "@font-face {\n"
             f'  font-family: "{family_name(context, family)}";\n'
@@ -393,7 +402,11 @@ def stylesheet(context: PageContext, font_files: list[Path]) -> str:
             f'  src: url("../fonts/{path.name}");\n'
             "}\n"
         )
-    css = render_template(context.environment, "epub.css.j2", brand=context.brand)
+    # A font-family that names a face the book does not embed makes some readers (Kobo's older
+    # engine, Apple Books) set the text in a system font: the rules name only embedded faces.
+    css = render_template(
+        context.environment, "epub.css.j2", brand=context.brand, embedded=embedded
+    )
     return "".join(faces) + css
 
 

@@ -14,6 +14,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from folio import gate
 from folio.errors import FolioError
 from folio.render import justify
 from folio.render.page import PageContext
@@ -51,6 +52,7 @@ def render_pdf(
             f"{context.edition.document}: refused to load {refused.url!r}",
             hint="the print edition uses only files inside the project; nothing is fetched",
         ) from None
+    gate.keep_safe_links(document.pages)
     output = io.BytesIO()
     document.write_pdf(output, pdf_variant=context.settings.pdf_variant)
     return Pdf(output.getvalue(), len(document.pages), read_page_map(document))

@@ -100,3 +100,26 @@ def file_size(size: int, labels: Labels) -> str:
     return format_unit(
         max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=labels.locale
     )
+
+
+# Where an edition's page lists its downloads (templates/web.html.j2).
+DOWNLOADS_PLACE = b"<!--folio:downloads-->"
+
+
+def fill_downloads(
+    project: Project, page: bytes, languages: tuple[str, ...], files: list[Download]
+) -> bytes:
+    """An edition's page with its downloads (format, edition, size) where the template left
+    their place; the sizes are known only once the files are made."""
+    common = project_shared(project)
+    html = render_template(
+        common.environment,
+        "web-downloads.html.j2",
+        entry=EditionEntry(languages, "", files),
+        here=common.labels[languages[0]],
+        downloads=DOWNLOADS,
+        size=file_size,
+        language_name=language_name,
+        dir_attr=dir_attr,
+    )
+    return page.replace(DOWNLOADS_PLACE, html.strip().encode("utf-8") if files else b"", 1)
