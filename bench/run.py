@@ -33,6 +33,7 @@ from rich.table import Table
 REPO = generate.REPO
 MEASURE = Path(__file__).resolve().parent / "measure.py"
 PRINT_HTML = Path(__file__).resolve().parent / "print_html.py"
+SEARCH_INDEX = Path(__file__).resolve().parent / "search_index.py"
 SEED_DOC = generate.SEED_DOC
 SEED_OUTPUTS = 9
 NOOP_TARGET_S = 0.5
@@ -50,6 +51,8 @@ UPDATE_EDITS = 5
 # (edition, its primary language) as folio names them.
 EDITIONS = [("en", "en"), ("zh-Hans", "zh-Hans"), ("en+zh-Hans", "en")]
 CJK_FONT = "Noto Serif CJK SC"
+# (h, i): the search index may add this share of the HTML build's time at most.
+SEARCH_SHARE = 0.2
 
 progress = Console(stderr=True, highlight=False)
 
@@ -491,6 +494,45 @@ def xelatex_book(row: Measurement, tools: Tools, folder: Path) -> None:
     row.note = f"pandoc → xelatex, {row.details['pages']} pages"
 
 
+def search_index(row: Measurement, tools: Tools, project: Path, settings: Settings) -> None:
+    """(h, i) The site's search index alone (bench/search_index.py: every language, from the
+    built pages, timed inside its process), beside the HTML build (`--format html --force`:
+    every page rendered again; the index is not made again, its records being the same), and
+    the index's size on the site. Only the book's line has a target (the issue's): the seed's
+    index is mostly Pagefind's start-up."""
+
+    def build(i: int) -> Sample:
+        progress.print(f"  {row.name}: HTML build, run {i + 1}")
+        return measure(tools.build(project, "--quiet", "--force", "--format", "html", "-j", "2"))
+
+    def index(i: int) -> Sample:
+        progress.print(f"  {row.name}: index alone, run {i + 1}")
+        argv = [sys.executable, str(SEARCH_INDEX), str(project)]
+        done = subprocess.run(argv, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise BenchError(f"search_index.py exited {done.returncode}: {done.stderr.strip()}")
+        return Sample(json.loads(done.stdout.strip().splitlines()[-1])["seconds"], 0.0)
+
+    runs = settings.repeats(3) if row.name.startswith("h") else 1
+    # Pages and index first (the book has neither yet), so that the builds timed make no index.
+    measure(tools.build(project, "--quiet", "--format", "html", "-j", "2"))
+    row.baseline_s, row.baseline_runs, row.peak_mib = repeat(runs, build)
+    row.folio_s, row.folio_runs, _ = repeat(runs, index)
+    folder = project / "build" / "site" / "pagefind"
+    sizes = {
+        lang.name: sum(f.stat().st_size for f in lang.rglob("*") if f.is_file())
+        for lang in sorted(folder.iterdir())
+        if lang.is_dir()
+    }
+    files = sum(1 for f in folder.rglob("*") if f.is_file())
+    row.details.update(bytes=sizes, files=files)
+    each = ", ".join(f"{lang} {size / 1000:.0f} kB" for lang, size in sizes.items())
+    row.note = f"index {files} files: {each} · baseline: HTML build"
+    if row.target:
+        row.passed = row.ratio is not None and row.ratio <= SEARCH_SHARE
+        row.note = f"{verdict(row.passed)} · {row.note}"
+
+
 def catalog_update(row: Measurement, tools: Tools, folder: Path, settings: Settings) -> None:
     """(f) extract + update of a document of about UPDATE_UNITS units after one-word edits,
     beside Babel's own `pybabel update` merging the same template into the same catalog."""
@@ -574,6 +616,9 @@ def run_all(tools: Tools, settings: Settings, work: Path) -> list[Measurement]:
         f"f. extract + update, {UPDATE_UNITS:,} units", target=f"ratio ≤ {UPDATE_RATIO}"
     )
     size = Measurement("g. seed bilingual EPUB size", target=f"< {EPUB_TARGET_BYTES / 1e6:g} MB")
+    share = f"ratio ≤ {SEARCH_SHARE}"
+    seed_search = Measurement("h. seed search index / HTML build")
+    book_search = Measurement(f"i. {pairs} search index / HTML build", target=share)
 
     progress.print("seed article")
     seed = copy_seed(work / "seed")
@@ -581,6 +626,7 @@ def run_all(tools: Tools, settings: Settings, work: Path) -> list[Measurement]:
     attempt(size, lambda: epub_size(size, seed))
     attempt(no_change, lambda: noop(no_change, tools, seed, settings))
     attempt(one, lambda: one_entry(one, tools, seed, settings))
+    attempt(seed_search, lambda: search_index(seed_search, tools, seed, settings))
     # The plain route reads a clean copy, not the catalog that (c) edited.
     seed_copy = copy_seed(work / "seed-plain")
     attempt(plain, lambda: plain_seed(plain, tools, seed_copy, work / "plain-seed", settings))
@@ -603,8 +649,12 @@ def run_all(tools: Tools, settings: Settings, work: Path) -> list[Measurement]:
     if pdf.folio_s and alone.baseline_s:
         alone.details["d_ratio"] = round(pdf.folio_s / alone.baseline_s, 2)
         alone.note += f" · (d) / e4 = {alone.details['d_ratio']:.2f}"
+    attempt(book_search, lambda: search_index(book_search, tools, book, settings))
     attempt(update, lambda: catalog_update(update, tools, work, settings))
-    return [cold, no_change, one, pdf, plain, book_plain, reference, alone, update, size]
+    return [
+        *(cold, no_change, one, pdf, plain, book_plain, reference, alone, update, size),
+        *(seed_search, book_search),
+    ]
 
 
 def seconds(value: float | None) -> str:

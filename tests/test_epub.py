@@ -245,9 +245,10 @@ def check_page_list(epub_path: Path, pdf_path: Path) -> None:
     numbers = [int(label) for label, _ in entries]
     assert numbers == sorted(numbers) and numbers[:2] == [1, 3]  # the cover, the title page
     assert entries[0][1] == "text/cover.xhtml"
-    # Every page from the start of the text to the end is listed.
+    # Every page from the start of the text to its end is listed (not the back cover, last).
     first_text = min(n for n in texts if n > 5 and texts[n])
-    assert numbers[2:] == list(range(first_text, len(texts) + 1))
+    last_text = max(n for n in texts if n < len(texts) and texts[n])
+    assert numbers[2:] == list(range(first_text, last_text + 1))
     for label, href in entries[2:]:
         name, _, ident = href.partition("#")
         after = text_after(files[f"EPUB/{name}"], ident)

@@ -39,10 +39,11 @@ def test_a_hostile_translation_gives_clean_outputs_and_warnings(project: Path) -
     )
     assert result.returncode == 0, result.stderr
     html = (project / "build" / "site" / DOC / "zh-Hans.html").read_text(encoding="utf-8")
-    # The page's own scripts are the site's file and its JSON-LD data; the text has none.
+    # The page's own scripts are the site's files and its JSON-LD data; the text has none.
     assert re.findall(r"<script[^>]*>", html) == [
         '<script src="../assets/site.js" defer>',
         '<script type="application/ld+json">',
+        '<script src="../assets/search.js" defer>',
     ]
     page = html.split("<main", 1)[1].split("</main>", 1)[0]
     with zipfile.ZipFile(project / "build" / DOC / f"{DOC}.zh-Hans.epub") as epub:

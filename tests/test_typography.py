@@ -25,8 +25,9 @@ DENSE = (Path(__file__).parent / "fixtures" / "punctuation" / "dense.txt").read_
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MM = 72 / 25.4
 # The text block's right edge, from the A5 page (148 mm) and print.css's mirrored margins:
-# right-hand pages (page 1, 3 …: even indexes) keep 14 mm on the right, left-hand pages 19 mm.
-BLOCK_RIGHT_MM = {"right": 148 - 14, "left": 148 - 19}
+# right-hand pages (page 1, 3 …: even indexes) keep 18 mm (outer) on the right, left-hand pages
+# 15 mm (inner).
+BLOCK_RIGHT_MM = {"right": 148 - 18, "left": 148 - 15}
 BODY_SIZE = 10  # pt: body text (headings, notes and running heads are other sizes)
 
 
@@ -90,7 +91,7 @@ def test_no_line_breaks_the_punctuation_rules_in_the_seed(built: Built, edition:
 @pytest.mark.parametrize("edition", ["zh-Hans", "en+zh-Hans"])
 def test_chinese_line_height_is_between_1_5_and_2(built: Built, edition: str) -> None:
     with pdfplumber.open(built.output(edition, "pdf")) as pdf:
-        chars = [c for c in pdf.pages[5].chars if re.match(r"[\u4e00-\u9fff]", c["text"])]
+        chars = [c for c in pdf.pages[6].chars if re.match(r"[\u4e00-\u9fff]", c["text"])]
     size = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]  # the body's
     tops = sorted({round(c["top"], 1) for c in chars if round(c["size"], 1) == size})
     # Consecutive lines of one paragraph: gaps under 2.5 lines (paragraph breaks are more).
@@ -107,7 +108,8 @@ def test_han_latin_spacing_is_a_quarter_em_everywhere(built: Built) -> None:
         for page in pdf.pages[4:]:
             chars = [c for c in page.chars if c["text"].strip()]
             for a, b in zip(chars, chars[1:], strict=False):
-                same_line = abs(a["top"] - b["top"]) < 1
+                # One line of one size (a footer's institute and page number are two boxes).
+                same_line = abs(a["top"] - b["top"]) < 1 and a["size"] == b["size"]
                 pair = a["text"] + b["text"]
                 if same_line and re.fullmatch(
                     r"[\u4e00-\u9fff][A-Za-z0-9]|[A-Za-z0-9][\u4e00-\u9fff]", pair
@@ -193,3 +195,32 @@ def test_lines_may_break_beside_quotation_marks_only_where_clreq_allows() -> Non
         "<p>说：\u200b“甲”、\u200b“乙”\u200b《“丙”》\u200b“丁”——“戊”。"
         '<a title="“”">China’s “x”</a></p>'
     )
+
+
+def test_marks_at_a_justified_line_edge_are_set_half_width(dense_pdf: Path) -> None:
+    """clreq's line-edge adjustment: an opening mark that starts a line (not a paragraph's first)
+    has its blank half outside the text block, so its glyph meets the left edge; a closing mark
+    that ends a line (not a paragraph's last) meets the right edge with its glyph."""
+    starts, ends = [], []
+    with pdfplumber.open(dense_pdf) as pdf:
+        for index, page in enumerate(pdf.pages[4:-1], start=4):
+            edge = BLOCK_RIGHT_MM["right" if index % 2 == 0 else "left"] * MM
+            rows: dict[float, list[dict]] = {}
+            for char in page.chars:
+                if abs(char["size"] - BODY_SIZE) < 0.05:
+                    rows.setdefault(round(char["matrix"][5], 1), []).append(char)
+            if not rows:
+                continue
+            left = edge - (148 - 15 - 18) * MM  # the text block is 115 mm wide
+            for row in rows.values():
+                row.sort(key=lambda c: c["x0"])
+                first, last = row[0], row[-1]
+                justified = last["x1"] >= edge - 1  # not a paragraph's last line
+                if justified and first["text"] in OPENING and first["x0"] < left + BODY_SIZE:
+                    starts.append(round((first["x0"] - left) / BODY_SIZE, 2))
+                if last["text"] in CLOSING and last["x0"] > edge - 2 * BODY_SIZE:
+                    ends.append(round((edge - last["x0"]) / BODY_SIZE, 2))
+    assert len(starts) >= 5 and len(ends) >= 10, (starts, ends)
+    assert all(abs(start + 0.5) < 0.05 for start in starts), starts  # half outside the edge
+    # Its glyph's half em ends at the edge; a paragraph's last line (ragged) is further in.
+    assert sum(abs(end - 0.5) < 0.05 for end in ends) >= 10, ends

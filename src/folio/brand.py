@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -11,6 +11,9 @@ from folio import yamlsafe
 from folio.errors import FolioError
 
 REQUIRED = ("logo", "university", "institute", "publisher", "rights", "colours", "fonts")
+# Texts the back cover prints when the brand gives them, per language; the first-line indent
+# of body paragraphs in em, per language (the print edition's).
+OPTIONAL = ("blurb", "address", "paragraph-indent")
 
 
 @dataclass(frozen=True)
@@ -22,11 +25,14 @@ class Brand:
     rights: dict[str, str]
     colours: dict[str, str]
     fonts: dict[str, str]
+    blurb: dict[str, str] = field(default_factory=dict)
+    address: dict[str, str] = field(default_factory=dict)
+    paragraph_indent: dict[str, float] = field(default_factory=dict)
 
     def text(self, field: str, lang: str) -> str:
         """A localised brand text, falling back to English."""
         values: dict[str, str] = getattr(self, field)
-        return values.get(lang) or values["en"]
+        return values.get(lang) or values.get("en", "")
 
     def language_fonts(self) -> dict[str, str]:
         """The serif face of each language that has its own (not Latin), by language tag."""
@@ -64,4 +70,5 @@ def load_brand(path: Path) -> Brand:
     logo = (path.parent / data["logo"]).resolve()
     if not logo.is_file():
         raise FolioError(f"logo {data['logo']!r} not found", path, hint="fix the `logo` path")
-    return Brand(logo, **{key: dict(data[key]) for key in REQUIRED if key != "logo"})
+    given = [key for key in REQUIRED if key != "logo"] + [key for key in OPTIONAL if data.get(key)]
+    return Brand(logo, **{key.replace("-", "_"): dict(data[key]) for key in given})

@@ -215,6 +215,7 @@ def build(
             result.rebuilt += impose_booklets(project, booklets, result.rebuilt, previous)
             result.rebuilt = with_downloads(project, result.rebuilt, previous)
         site = publish_site(project, targets, result.rebuilt, previous, sources, work)
+        search = stage_search(project, result.rebuilt, previous)
         with staging() as stage:
             for rendered in result.rebuilt:
                 stage.add(project.root / rendered.target.path, rendered.data)
@@ -226,6 +227,8 @@ def build(
             # build killed in between leaves no entry whose file has other bytes.
             unlist(project, stage.targets)
             stage.commit()
+        if search:
+            search.publish()
         fresh = {r.target.path: output_of(r) for r in result.rebuilt}
         result.outputs = [fresh.get(t.path) or Output(**previous[t.path]) for t in targets]
         write_manifest(project, result.outputs)
@@ -380,7 +383,8 @@ def impose_booklets(
         path = output_path(target.document, target.languages, "pdf")
         data = pdf.data if pdf else (project.root / path).read_bytes()
         fallbacks = pdf.fallbacks if pdf else previous[path].get("fallbacks", 0)
-        booklet, sides = impose(data, project.settings.booklet_creep_mm)
+        settings = project.settings
+        booklet, sides = impose(data, settings.booklet_creep_mm, settings.sheet_mm)
         done.append(Rendered(target, booklet, sides, time.perf_counter() - started, [], fallbacks))
     return done
 
@@ -460,6 +464,25 @@ def with_downloads(
             rendered = replace(rendered, data=page)
         done.append(rendered)
     return done
+
+
+def stage_search(project: Project, rebuilt: list[Rendered], previous: dict[str, dict]):
+    """The site's search indexes, made again for each language whose pages changed (when the
+    project makes a web site)."""
+    from folio.render import search
+    from folio.ui import language_name
+
+    if "html" not in project.settings.formats:
+        return None
+    pages = [
+        search.Page(doc, Path(path).stem, data)
+        for doc in project.documents()
+        for path, data in outputs_of(project, doc, rebuilt, previous, lambda f: f == "html").items()
+    ]
+    changed = any(r.target.format == "html" for r in rebuilt)
+    languages = (project.settings.source_language, *project.settings.languages)
+    names = {lang: language_name(lang) for lang in languages}
+    return search.stage(project.build_dir, pages, changed, names)
 
 
 def outputs_of(

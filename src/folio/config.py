@@ -24,6 +24,14 @@ PAPERS = {
     "A4": (210.0, 297.0),
     "letter": (215.9, 279.4),
 }
+# The booklet's sheet for each page size, landscape, in mm: the standard sheet that holds two
+# pages side by side (A4 for A5 pages; a print shop's paper, not exactly twice the page).
+SHEETS = {
+    "A5": (297.0, 210.0),
+    "B5": (353.0, 250.0),
+    "A4": (420.0, 297.0),
+    "letter": (431.8, 279.4),
+}
 # The PDF standards WeasyPrint writes that folio offers (archiving, accessibility, print).
 PDF_VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/a-2b", "pdf/ua-1", "pdf/x-4")
 
@@ -57,6 +65,11 @@ class Settings:
     def paper_mm(self) -> tuple[float, float]:
         """The print page's width and height in mm."""
         return PAPERS[self.paper]
+
+    @property
+    def sheet_mm(self) -> tuple[float, float]:
+        """The booklet's sheet, landscape: width and height in mm."""
+        return SHEETS[self.paper]
 
 
 KNOWN_KEYS = {name.replace("_", "-") for name in Settings.__dataclass_fields__}

@@ -20,11 +20,13 @@ TEMPLATES = {
         *("web.html.j2", "web-fonts.css.j2", "web-policy.html.j2", "web-brand.html.j2"),
         *("web-footer.html.j2", "fonts.css.j2", "web.css", "site.js", "index.html.j2"),
         "web-downloads.html.j2",
+        *("web-search.html.j2", "search.css", "search.js"),
     ),
     "pdf": (
         "print.html.j2",
         "print.css",
         "cover.html.j2",
+        "back-cover.html.j2",
         "cover.css",
         "fonts.css.j2",
         "paper.css.j2",

@@ -23,6 +23,8 @@ from weasyprint.layout import inline
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 from weasyprint.text.line_break import Layout
 
+from folio.render import punctuation
+
 # The WeasyPrint version whose layout/inline.py and text/line_break.py this module was written
 # against; tests/test_justify.py fails when pyproject.toml pins another.
 WEASYPRINT = "70.0"
@@ -30,6 +32,8 @@ WEASYPRINT = "70.0"
 AMBIGUOUS_CJK = "\u201c\u201d\u2018\u2019\u2014\u2026\u00b7"
 # Marks set doubled (—— and ……) as one unit: never spread apart (clreq).
 DOUBLED = "\u2014\u2026"
+# Full-width punctuation marks: no space is added between two of them.
+MARKS = punctuation.CLOSING + punctuation.OPENING
 SPACES = " \u00a0"
 # Invisible characters (compose.py's break opportunities): no gap of their own.
 ZERO_WIDTH = "\u200b\u2060\ufeff"
@@ -82,8 +86,17 @@ def justify_line(context, line: boxes.LineBox, extra_width: float) -> None:
     by_piece: dict[int, list[int]] = {}
     for piece, offset, _ in gaps:
         by_piece.setdefault(piece, []).append(offset)
-    spacing = extra_width / len(gaps)
-    widen(line, spacing, {id(pieces[k].box): v for k, v in by_piece.items()}, 0)
+    # clreq's line-edge adjustment: an opening mark that starts the line and a closing mark
+    # that ends it are set half width; the half ems they give up join the spacing.
+    edges: dict[int, list[tuple[int, str]]] = {}
+    trimmed = 0.0
+    # After a paragraph's indent an opening mark keeps its full width.
+    indented = bool(getattr(line, "text_indent", 0))
+    for piece, offset, side in line_edges(pieces, start=not indented):
+        edges.setdefault(id(pieces[piece].box), []).append((offset, side))
+        trimmed += pieces[piece].box.style["font_size"] / 2
+    spacing = (extra_width + trimmed) / len(gaps)
+    widen(line, spacing, {id(pieces[k].box): v for k, v in by_piece.items()}, 0, edges)
 
 
 def leaves(box: boxes.Box) -> Iterator[Piece]:
@@ -125,7 +138,8 @@ def opportunities(pieces: list[Piece]) -> list[tuple[int, int, str]]:
         number, offset, char, _ = chars[index]
         after = chars[index + 1][2]
         if cjk[index] and cjk[index + 1]:
-            if not (char == after and char in DOUBLED):
+            # Two marks side by side stay as punctuation.py set them (clreq 3.1.6).
+            if not (char == after and char in DOUBLED) and not (char in MARKS and after in MARKS):
                 found.append((number, offset, "cjk"))
         elif char in SPACES and index > 0:
             before = chars[index - 1][2]
@@ -136,6 +150,33 @@ def opportunities(pieces: list[Piece]) -> list[tuple[int, int, str]]:
     return found
 
 
+def line_edges(pieces: list[Piece], start: bool = True) -> list[tuple[int, int, str]]:
+    """(piece, UTF-8 offset, "start" or "end") of a full-width opening mark that starts the
+    line (when `start`) and a closing mark that ends it, in Chinese text not already set half
+    width."""
+    chars = [
+        (number, offset, char)
+        for number, piece in enumerate(pieces)
+        for offset, char in utf8_offsets(piece.text)
+        if char not in ZERO_WIDTH and not char.isspace()
+    ]
+    found = []
+    for (number, offset, char), side, marks in (
+        (
+            (chars[0], "start", punctuation.OPENING),
+            (chars[-1], "end", punctuation.CLOSING),
+        )
+        if chars
+        else ()
+    ):
+        piece = pieces[number]
+        if side == "start" and not start:
+            continue
+        if piece.chinese and char in marks and piece.box.style["font_feature_settings"] == "normal":
+            found.append((number, offset, side))
+    return found
+
+
 def utf8_offsets(text: str) -> Iterator[tuple[int, str]]:
     offset = 0
     for char in text:
@@ -143,25 +184,35 @@ def utf8_offsets(text: str) -> Iterator[tuple[int, str]]:
         offset += len(char.encode())
 
 
-def widen(box: boxes.Box, spacing: float, offsets: dict[int, list[int]], x_advance: float) -> float:
+def widen(
+    box: boxes.Box,
+    spacing: float,
+    offsets: dict[int, list[int]],
+    x_advance: float,
+    edges: dict[int, list[tuple[int, str]]] | None = None,
+) -> float:
     """Move each box by the space added before it and widen it by the space added inside it,
-    the way WeasyPrint's `add_word_spacing` does for word spaces."""
+    the way WeasyPrint's `add_word_spacing` does for word spaces (less half an em for each mark
+    at the line's edge set half width)."""
+    edges = edges or {}
     if isinstance(box, boxes.TextBox):
         box.position_x += x_advance
         spread = offsets.get(id(box), [])
-        if spread:
-            layout = SpacedLayout(box.style, spacing, tuple(sorted(spread)))
+        trim = edges.get(id(box), [])
+        if spread or trim:
+            layout = SpacedLayout(box.style, spacing, tuple(sorted(spread)), tuple(trim))
             layout.set_text(box.text)
             layout.deactivate()
             box.pango_layout = layout
-            box.width += spacing * len(spread)
-            x_advance += spacing * len(spread)
+            added = spacing * len(spread) - box.style["font_size"] / 2 * len(trim)
+            box.width += added
+            x_advance += added
     elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
         box.position_x += x_advance
         before = x_advance
         for child in box.children:
             if child.is_in_normal_flow():
-                x_advance = widen(child, spacing, offsets, x_advance)
+                x_advance = widen(child, spacing, offsets, x_advance, edges)
         box.width += x_advance - before
     else:
         box.translate(x_advance, 0)
@@ -171,9 +222,16 @@ def widen(box: boxes.Box, spacing: float, offsets: dict[int, list[int]], x_advan
 class SpacedLayout(Layout):
     """A Pango layout whose glyphs at the given UTF-8 offsets (sorted) advance `spacing` further."""
 
-    def __init__(self, style, spacing: float, offsets: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        style,
+        spacing: float,
+        offsets: tuple[int, ...],
+        edges: tuple[tuple[int, str], ...] = (),
+    ) -> None:
         self.spacing = spacing
         self.offsets = offsets
+        self.edges = edges  # (offset, "start" or "end"): a mark set half width
         super().__init__(style)
 
     def set_text(self, text: str, justify: bool = False) -> None:
@@ -190,6 +248,7 @@ class SpacedLayout(Layout):
         pango.pango_layout_set_single_paragraph_mode(self.layout, True)
         line, _ = self.get_first_line()
         units = round(self.spacing * TO_UNITS)
+        half = round(self.style["font_size"] / 2 * TO_UNITS)
         run = line.runs
         while run != ffi.NULL:
             item, glyphs = run.data.item, run.data.glyphs
@@ -200,4 +259,14 @@ class SpacedLayout(Layout):
                     start, end = item.offset + clusters[i], item.offset + end
                     chosen = bisect_left(self.offsets, end) - bisect_left(self.offsets, start)
                     glyphs.glyphs[i].geometry.width += units * chosen
+                    for offset, side in self.edges:
+                        if start <= offset < end:
+                            # An opening mark's blank half is on its left: the glyph moves back.
+                            glyphs.glyphs[i].geometry.width -= half
+                            if side == "start":
+                                # WeasyPrint 70 draws x_offset / font size as thousandths of
+                                # an em (draw/text.py): 500 × size is half an em on the page.
+                                glyphs.glyphs[i].geometry.x_offset -= round(
+                                    500 * self.style["font_size"]
+                                )
             run = run.next

@@ -10,17 +10,22 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from folio import gate
 from folio.errors import FolioError
-from folio.render import justify
+from folio.render import hyphens, justify, punctuation
 from folio.render.page import PageContext
 from folio.render.pagemap import PageStart, read_page_map
 from folio.render.templating import render_template
 
+# Beyond the bleed, room for the crop marks: a gap, then the marks (as the booklet's).
+MARK_ROOM_MM = 6.0
+# How many times a page is laid out again to keep hyphenated words off page feet.
+RELAYOUTS = 3
 # The print edition's stylesheets, inlined in its page in this order.
 PRINT_STYLESHEETS = ("print.css", "cover.css")
 
@@ -42,11 +47,14 @@ def render_pdf(
     fetcher = ProjectFetcher(context.root)
     install_justification()
     try:
-        # Relative references in the text (images) are relative to the source folder.
-        document = HTML(
-            string=html, base_url=str(context.root / "source") + "/", url_fetcher=fetcher
-        )
-        document = document.render(font_config=font_configuration())
+        document = lay_out(html, context.root, fetcher)
+        # Words hyphenated at a page's foot or as a third hyphenated line: kept whole, again.
+        for _ in range(RELAYOUTS):
+            breaks = hyphens.bad_breaks(document)
+            if not breaks:
+                break
+            html = hyphens.keep_whole(html, breaks)
+            document = lay_out(html, context.root, fetcher)
     except RefusedURL as refused:
         raise FolioError(
             f"{context.edition.document}: refused to load {refused.url!r}",
@@ -54,8 +62,15 @@ def render_pdf(
         ) from None
     gate.keep_safe_links(document.pages)
     output = io.BytesIO()
-    document.write_pdf(output, pdf_variant=context.settings.pdf_variant)
+    finisher = BleedBox(context.settings.bleed_mm) if context.settings.bleed_mm else None
+    document.write_pdf(output, finisher=finisher, pdf_variant=context.settings.pdf_variant)
     return Pdf(output.getvalue(), len(document.pages), read_page_map(document))
+
+
+def lay_out(html: str, root: Path, fetcher: URLFetcher):
+    """WeasyPrint's layout of the page; relative references (images) are to the source folder."""
+    document = HTML(string=html, base_url=str(root / "source") + "/", url_fetcher=fetcher)
+    return document.render(font_config=font_configuration())
 
 
 def print_html(
@@ -65,13 +80,36 @@ def print_html(
 ) -> str:
     """The page WeasyPrint lays out: the template, with the stylesheets inlined."""
     css = "".join((context.templates / name).read_text(encoding="utf-8") for name in stylesheets)
-    return render_template(
+    html = render_template(
         context.environment,
         template,
         **context.variables(),
         css=css,
         logo_url=context.brand.logo.as_uri(),
+        mark_room_mm=MARK_ROOM_MM,
     )
+    # clreq's adjustments in everything printed (not in <head>: the title).
+    head, body, rest = html.partition("<body")
+    if not body:
+        return html
+    return head + body + punctuation.keep_last_characters(punctuation.compress(rest))
+
+
+@dataclass(frozen=True)
+class BleedBox:
+    """A finisher for `write_pdf`: the BleedBox at `bleed_mm` around the TrimBox. WeasyPrint
+    puts it anywhere up to 10 pt out, and its media (the CSS bleed area) holds the marks too."""
+
+    bleed_mm: float
+
+    def __call__(self, document, pdf) -> None:
+        bleed = self.bleed_mm * 72 / 25.4
+        for page in pdf.objects:
+            if isinstance(page, pydyf.Dictionary) and "TrimBox" in page:
+                left, top, right, bottom = page["TrimBox"]
+                page["BleedBox"] = pydyf.Array(
+                    [left - bleed, top - bleed, right + bleed, bottom + bleed]
+                )
 
 
 def install_justification() -> None:

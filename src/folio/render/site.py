@@ -16,7 +16,7 @@ from folio.ui import Labels, direction, language_name
 # Downloads the home page offers, in this order, and the label of each.
 DOWNLOADS = {"pdf": "PDF", "epub": "EPUB", "booklet": "Print booklet (PDF)"}
 # Files from templates/ that every page loads, as build/site/assets/ holds them.
-ASSETS = ("web.css", "site.js")
+ASSETS = ("web.css", "site.js", "search.css", "search.js")
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from folio.errors import FolioError
 
 
 def environment(templates: Path) -> jinja2.Environment:
     """Templates are the project's own files; autoescape all but the HTML fragments folio made."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(["html", "j2", "xhtml"]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["keep_last_words"] = keep_last_words
+    return env
+
+
+_LAST_SPACE = re.compile(r" (?=[^ <>]*(?:<[^>]*>[^ <>]*)*$)")
+
+
+def keep_last_words(html: str) -> str:
+    """A title's last two words kept on one line (a no-break space between them), so that a
+    title that needs two lines never leaves one word alone on the second."""
+    return Markup(_LAST_SPACE.sub("\u00a0", str(html), count=1))
 
 
 def render_template(env: jinja2.Environment, name: str, **variables: object) -> str:

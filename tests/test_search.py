@@ -1,0 +1,305 @@
+"""The site's search: Pagefind indexes of every unit in its own language, searched in Debian's
+Chromium on the site as `folio serve` serves it."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import DOC, Built, copy_project, run_folio
+from folio.serve import Generation, Handler
+from test_web import AXE, CHROMIUM, FLAGS, NARROW, WIDE
+
+pytestmark = pytest.mark.slow
+
+QUERIES = {
+    # query: the language of the units it must find (other Chinese editions of the site may
+    # find theirs too), and words each unit of that language holds
+    "全球安全倡议": ("zh-Hans", ["全球", "安全", "倡议"]),
+    "安全": ("zh-Hans", ["安全"]),
+    "shared future": ("en", ["shared", "future"]),
+}
+
+
+def same_script(lang: str, other: str) -> bool:
+    """Two tags of one language ("zh-Hans", "zh-Hant"), or the same tag."""
+    return lang.split("-")[0] == other.split("-")[0]
+
+
+def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
+    """`folder` served by `folio serve`'s own request handler."""
+    handler = functools.partial(Handler, directory=str(folder), generation=Generation())
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+@pytest.fixture(scope="module")
+def site(built: Built) -> Iterator[str]:
+    server, url = serve(built.root / "build" / "site")
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def results(page: Page, query: str) -> list[dict]:
+    """Type `query` into the search field; the results shown, by language group."""
+    page.fill("#site-search", query)
+    page.wait_for_function(
+        "q => document.querySelector('#site-search').value === q"
+        " && document.querySelector('.search-status').textContent !== ''",
+        arg=query,
+    )
+    page.wait_for_timeout(300)  # a later keystroke's search replaces the list
+    return page.evaluate(
+        """[...document.querySelectorAll('.search-results li')].map(li => ({
+             lang: li.lang,
+             href: li.querySelector('a.search-title').href,
+             excerpt: li.querySelector('.search-excerpt').textContent,
+             marked: [...li.querySelectorAll('.search-excerpt mark')].map(m => m.textContent),
+           }))"""
+    )
+
+
+def unit_at(page: Page, href: str, lang: str) -> tuple[str, str]:
+    """The language and text, in `lang`, of what `href` points at (its page's top: the title
+    block), read from the page the browser fetches."""
+    return page.evaluate(
+        """async ([href, lang]) => {
+             const html = await (await fetch(href)).text();
+             const doc = new DOMParser().parseFromString(html, "text/html");
+             const id = new URL(href).hash.slice(1);
+             let element = id ? doc.getElementById(id) : doc.querySelector("main header");
+             const part = element.querySelector(`[lang="${lang}"]`);
+             if (part && element.closest("[lang]")?.lang !== lang) element = part;
+             return [element.closest("[lang]").lang, element.textContent];
+           }""",
+        [href, lang],
+    )
+
+
+def test_the_seed_has_an_index_per_language_with_every_unit(built: Built) -> None:
+    folder = built.root / "build" / "site" / "pagefind"
+    listed = json.loads((folder / "languages.json").read_text(encoding="utf-8"))
+    assert listed[:2] == [{"lang": "en", "name": "English"}, {"lang": "zh-Hans", "name": "中文"}]
+    for lang in ("en", "zh-Hans"):
+        entry = json.loads((folder / lang / "pagefind-entry.json").read_text())
+        assert list(entry["languages"]) == [lang]
+        page = (built.root / "build" / "site" / DOC / f"{lang}.html").read_text()
+        units = page.count('class="unit ')
+        # Every unit, and the title block.
+        assert entry["languages"][lang]["page_count"] == units + 1
+        assert not list((folder / lang).glob("pagefind-ui*"))  # only what the site loads
+
+
+@pytest.mark.parametrize("width", [WIDE, NARROW])
+def test_home_page_search_finds_units_in_their_language_at_working_anchors(
+    browser: Browser, site: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site + "index.html")
+    for query, (lang, words) in QUERIES.items():
+        found = results(page, query)
+        assert found, query
+        assert lang in {result["lang"] for result in found}, (query, found)
+        assert all(same_script(result["lang"], lang) for result in found), (query, found)
+        found = [result for result in found if result["lang"] == lang]
+        for result in found:
+            assert result["marked"], result
+            # The unit the link points at is in the result's language and has every word.
+            unit_lang, text = unit_at(page, result["href"], lang)
+            assert unit_lang == lang, result
+            assert all(word in text.lower() for word in words), (query, result, text)
+        # The first result opens its edition at its unit, the unit in view under the toolbar.
+        first = found[0]
+        assert first["href"].startswith(f"{site}{DOC}/{lang}.html"), first
+        target = page.context.new_page()
+        target.goto(first["href"])
+        anchor = first["href"].partition("#")[2]
+        if anchor:
+            box = f"document.getElementById('{anchor}').getBoundingClientRect()"
+            top = target.evaluate(f"{box}.top")
+            assert 0 <= top < 400, (first["href"], top)
+        target.close()
+    assert all(url.startswith(site) for url in requests), requests
+    assert any("/pagefind/zh-Hans/" in url for url in requests)
+    assert errors == []
+    context.close()
+
+
+def test_a_chinese_query_finds_the_same_units_on_every_page(browser: Browser, site: str) -> None:
+    """The query is cut into words of the index's language, whatever the page's language."""
+    page = browser.new_page()
+    found = {}
+    for path in ("index.html", f"{DOC}/en.html", f"{DOC}/zh-Hans.html"):
+        page.goto(site + path)
+        chinese = [r for r in results(page, "全球安全倡议") if r["lang"] == "zh-Hans"]
+        found[path] = sorted(r["href"].partition("#")[2] for r in chinese)
+    assert found["index.html"] == found[f"{DOC}/en.html"] == found[f"{DOC}/zh-Hans.html"]
+    page.close()
+
+
+def test_more_results_come_on_demand(browser: Browser, site: str) -> None:
+    page = browser.new_page()
+    page.goto(site + "index.html")
+    shown = len(results(page, "security"))
+    assert page.locator(".search-more").count() == 1  # English has more than it shows
+    page.click(".search-more")
+    page.wait_for_function(
+        "n => document.querySelectorAll('.search-results li').length > n", arg=shown
+    )
+    assert page.evaluate("document.activeElement.className") == "search-title"
+    page.close()
+
+
+def test_a_result_opens_the_edition_being_read(browser: Browser, site: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{site}{DOC}/en+zh-Hans.html")
+    found = [r for r in results(page, "全球安全倡议") if r["lang"] == "zh-Hans"]
+    assert found and all(r["href"].startswith(f"{site}{DOC}/en+zh-Hans.html#") for r in found)
+    also = page.evaluate(
+        """[...document.querySelectorAll('li[lang="zh-Hans"] .search-also a')]
+             .map(a => a.getAttribute('href'))"""
+    )
+    assert also and all(href.split("#")[0].endswith(f"{DOC}/zh-Hans.html") for href in also)
+    # Following a result on its own page shows the unit and closes the results.
+    page.click(".search-results li a.search-title >> nth=0")
+    anchor = found[0]["href"].partition("#")[2]
+    page.wait_for_function("hash => location.hash === hash", arg=f"#{anchor}")
+    assert page.is_hidden(".search-panel")
+    page.close()
+
+
+@pytest.mark.parametrize("width", [WIDE, NARROW])
+def test_axe_finds_no_violation_with_the_search_open(
+    browser: Browser, site: str, width: int
+) -> None:
+    for path in ("index.html", f"{DOC}/en+zh-Hans.html"):
+        context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+        page = context.new_page()
+        page.goto(site + path)
+        assert results(page, "安全")
+        assert page.is_visible(".search-panel")
+        page.add_script_tag(path=str(AXE))
+        tags = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags
+        )
+        assert result["passes"], "axe ran no rule"
+        violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+        assert violations == [], path
+        context.close()
+
+
+def test_search_works_in_the_page_when_no_worker_can_start(browser: Browser, site: str) -> None:
+    """Pagefind's fallback compiles its WebAssembly in the page, under the page's own policy."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(site + "index.html")
+    found = page.evaluate(
+        """async () => {
+             const pagefind = await import("./pagefind/en/pagefind.js");
+             await pagefind.options({ noWorker: true });
+             await pagefind.init();
+             return (await pagefind.search("shared future")).results.length;
+           }"""
+    )
+    assert found >= 2  # the title block and the unit that name "a shared future"
+    assert errors == []
+    page.close()
+
+
+def test_without_scripts_no_search_control_shows(browser: Browser, site: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    for path in ("index.html", f"{DOC}/en.html"):
+        page.goto(site + path)
+        assert page.locator(".site-search").count() == 1
+        assert page.is_hidden(".site-search")
+        assert page.is_hidden("#site-search")
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def bilingual_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seed's site with the bilingual page alone: its Chinese words are on no other page."""
+    root = copy_project(tmp_path_factory.mktemp("bilingual") / "project")
+    result = run_folio(root, "build", "--format", "html", "--edition", "en+zh-Hans")
+    assert result.returncode == 0, result.stderr
+    assert not (root / "build" / "site" / DOC / "zh-Hans.html").exists()
+    server, url = serve(root / "build" / "site")
+    yield url
+    server.shutdown()
+
+
+def test_a_bilingual_pages_chinese_half_is_found_in_chinese(
+    browser: Browser, bilingual_only: str
+) -> None:
+    page = browser.new_page()
+    page.goto(bilingual_only + "index.html")
+    found = results(page, "全球安全倡议")
+    assert found and {r["lang"] for r in found} == {"zh-Hans"}  # the only Chinese page
+    assert all(r["href"].startswith(f"{bilingual_only}{DOC}/en+zh-Hans.html") for r in found)
+    english = results(page, "shared future")
+    assert english and {r["lang"] for r in english} == {"en"}
+    page.close()
+
+
+def index_files(root: Path, lang: str) -> dict[str, tuple[int, int]]:
+    """Each file of a language's index: (inode, modification time)."""
+    folder = root / "build" / "site" / "pagefind" / lang
+    return {
+        path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def indexed_text(root: Path, lang: str) -> str:
+    """The text of every record of a language's index (its fragments, gzipped JSON), without
+    the zero-width spaces the segmenter put between Chinese words."""
+    folder = root / "build" / "site" / "pagefind" / lang / "fragment"
+    text = "".join(gzip.decompress(path.read_bytes()).decode() for path in folder.iterdir())
+    return text.replace("\u200b", "")
+
+
+def test_a_languages_index_is_made_again_only_when_its_units_changed(project: Path) -> None:
+    assert run_folio(project, "build", "--format", "html").returncode == 0
+    before = {lang: index_files(project, lang) for lang in ("en", "zh-Hans")}
+    assert all(before.values())
+    assert run_folio(project, "build", "--format", "html").returncode == 0
+    assert {lang: index_files(project, lang) for lang in before} == before
+
+    catalog = project / "translations" / "zh-Hans" / f"{DOC}.po"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace("总之", "综上所述", 1), encoding="utf-8")
+    result = run_folio(project, "build", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    # The bilingual page changed too, but not its English half: the English index stays.
+    assert index_files(project, "en") == before["en"]
+    assert index_files(project, "zh-Hans") != before["zh-Hans"]
+    assert "综上所述" in indexed_text(project, "zh-Hans")
+    assert "综上所述" not in indexed_text(project, "en")
+    assert not list((project / "build" / ".search").glob("*/"))  # nothing left staged
