@@ -31,7 +31,9 @@ def copy_project(target: Path, converted: bool = False) -> Path:
     for name in PROJECT_FILES:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, target / name)
+            # Without the example collection (source/*.yaml): tests/test_collection.py has its own.
+            skip = shutil.ignore_patterns("*.yaml") if name == "source" else None
+            shutil.copytree(source, target / name, ignore=skip)
         else:
             shutil.copy2(source, target / name)
     if not converted:

@@ -15,6 +15,15 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from folio import catalog, variants
+from folio.collection import (
+    collection_front,
+    collection_key,
+    compose,
+    contents_html,
+    is_collection,
+    load_collections,
+    print_design,
+)
 from folio.config import Project
 from folio.edition import Edition, align, edition_name
 from folio.errors import FolioError, display_path
@@ -131,15 +140,22 @@ def plan(project: Project, formats: list[str] | None, only: list[str] | None) ->
     if "booklet" in formats and "pdf" not in formats:
         formats.insert(formats.index("booklet"), "pdf")  # a booklet is imposed from the PDF
     chosen = [e for e in editions(project) if not only or edition_name(e) in only]
+    books = load_collections(project)
+
+    def key(name: str, languages: tuple[str, ...], fmt: str) -> str:
+        if name in books:
+            return collection_key(project, books[name], languages, fmt)
+        return output_key(project, name, languages, fmt)
+
     return [
         Target(
             doc,
             languages,
             fmt,
             output_path(doc, languages, fmt),
-            output_key(project, doc, languages, fmt),
+            key(doc, languages, fmt),
         )
-        for doc in project.documents()
+        for doc in [*books, *project.documents()]
         for languages in chosen
         for fmt in formats
     ]
@@ -263,7 +279,9 @@ def prepare(
 
     load_brand(project.root / project.settings.brand)
     jobs = []
-    for doc in sorted({t.document for t in todo}):
+    collections = load_collections(project)
+    jobs += prepare_collections(project, todo, result, sources, work, collections)
+    for doc in sorted({t.document for t in todo} - set(collections)):
         source = source_of(project, doc, sources)
         translations = load_translations(project, doc)
         for languages in sorted({t.languages for t in todo if t.document == doc}):
@@ -274,6 +292,41 @@ def prepare(
             parts = html_parts(edition, web=any(t.format == "html" for t in targets))
             work.fronts.setdefault(doc, (edition.date, {}))[1].update(parts.meta)
             jobs += [job_for(project, t, edition, parts, todo) for t in targets]
+    return jobs
+
+
+def prepare_collections(
+    project: Project,
+    todo: list[Target],
+    result: BuildResult,
+    sources: dict[str, Source],
+    work: SiteWork,
+    collections: dict,
+) -> list[Job]:
+    """The jobs of the collections' targets: each edition composed from its documents'."""
+    translations: dict[str, dict[str, catalog.Translations]] = {}
+
+    def aligned(doc: str, languages: tuple[str, ...]) -> Edition:
+        if doc not in translations:
+            translations[doc] = load_translations(project, doc)
+        return align(source_of(project, doc, sources), languages, translations[doc], project.root)
+
+    jobs = []
+    for name, languages in sorted({(t.document, t.languages) for t in todo}):
+        if name not in collections:
+            continue
+        edition = compose(project, collections[name], languages, aligned)
+        result.notes.extend(edition.warnings)
+        result.fallbacks[f"{name} {edition.name}"] = sum(edition.fallbacks.values())
+        targets = [t for t in todo if (t.document, t.languages) == (name, languages)]
+        parts = html_parts(edition, web=False)
+        work.fronts.setdefault(name, (edition.date, {}))[1].update(parts.meta)
+        # The web page of a collection is its contents, linking to its documents' own pages.
+        page = replace(parts, body=contents_html(edition), headings=[])
+        jobs += [
+            job_for(project, t, edition, page if t.format == "html" else parts, todo)
+            for t in targets
+        ]
     return jobs
 
 
@@ -304,6 +357,9 @@ def page_map_path(project: Project, target: Target) -> Path:
 def stored_page_map(project: Project, target: Target) -> PageMap | None:
     """The page map kept from an earlier build of the target's PDF, if its inputs are the same."""
     key = output_key(project, target.document, target.languages, "pdf")
+    if is_collection(project, target.document):
+        book = load_collections(project)[target.document]
+        key = collection_key(project, book, target.languages, "pdf")
     try:
         stored = PageMap.from_json(page_map_path(project, target).read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError):
@@ -369,14 +425,20 @@ def publish_site(
         return {}
     files = {f"{SITE}/{path}": data for path, data in site.assets(project).items()}
     publications = []
-    for doc in project.documents():
+    # Collections first; the home page lists only the documents in none (a collection's page
+    # links to its documents' own pages).
+    collections = load_collections(project)
+    published = [*collections, *project.documents()]
+    in_books = {doc for book in collections.values() for doc in book.documents}
+    for doc in published:
         downloads = outputs_of(project, doc, rebuilt, previous, lambda fmt: fmt != "html")
         files.update({f"{SITE}/{doc}/{Path(path).name}": data for path, data in downloads.items()})
-        publications.append(publication(project, doc, downloads, sources, work))
+        if doc not in in_books:
+            publications.append(publication(project, doc, downloads, sources, work))
     index = site.render_index(project, publications)
     pages = [
         page
-        for doc in project.documents()
+        for doc in published
         for page in outputs_of(project, doc, rebuilt, previous, lambda fmt: fmt == "html").values()
     ]
     fonts = site.fonts(project, [*pages, index], work.fonts)
@@ -460,7 +522,9 @@ def publication(
 
     all_languages = (project.settings.source_language, *project.settings.languages)
     known = work.fronts.get(doc, (None, {}))[1]
-    if not all(("title", lang) in known for lang in all_languages):
+    if not all(("title", lang) in known for lang in all_languages) and is_collection(project, doc):
+        work.fronts[doc] = collection_front(project, doc)
+    elif not all(("title", lang) in known for lang in all_languages):
         source = source_of(project, doc, sources)
         edition = align(source, all_languages, load_translations(project, doc), project.root)
         work.fronts[doc] = (edition.date, meta_html(edition))
@@ -620,7 +684,7 @@ def render_job(job: Job) -> Rendered:
         if job.target.format == "pdf":
             from folio.render.pdf import render_pdf
 
-            pdf = render_pdf(context)
+            pdf = render_pdf(context, *print_design(job.edition))
             data, pages = pdf.data, pdf.pages
             page_map = PageMap(job.target.key, pdf.starts)
         elif job.target.format == "epub":
@@ -630,7 +694,7 @@ def render_job(job: Job) -> Rendered:
             print_map, print_pdf = job.page_map, job.print_pdf
             if job.paged and print_map is None:
                 # The PDF is not current: lay the print edition out for its page breaks.
-                pdf = render_pdf(context)
+                pdf = render_pdf(context, *print_design(job.edition))
                 print_map, print_pdf = PageMap("", pdf.starts), pdf.data
             cover = cover_png(print_pdf) if print_pdf else render_cover_png(context)
             data = render_epub(context, cover, print_map)

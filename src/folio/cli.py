@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from folio import __version__, workflow
+from folio import __version__, collection, workflow
 from folio.build import build, editions
 from folio.config import FORMATS, LAYOUTS, Project, find_project
 from folio.edition import edition_name
@@ -36,7 +36,10 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True)
     commands.add_parser("extract", help="write translations/<doc>.pot from the sources")
     commands.add_parser("update", help="extract, then merge each template into each catalog")
-    commands.add_parser("check", help="check the translations (and the source) for mistakes")
+    check = commands.add_parser(
+        "check", help="check the translations (and the source) for mistakes"
+    )
+    check.add_argument("--collection", help="only this collection's documents, by document")
     init_lang = commands.add_parser("init-lang", help="start a translation into a language")
     init_lang.add_argument("tag", help="a BCP 47 language tag: fr, ar, pt-BR, zh-Hans …")
     init_lang.add_argument(
@@ -53,6 +56,7 @@ def parser() -> argparse.ArgumentParser:
     import_.add_argument("files", type=Path, nargs="+", help="files `folio export` wrote")
     status = commands.add_parser("status", help="how much of each catalog is translated")
     status.add_argument("--json", action="store_true", help="print JSON")
+    status.add_argument("--collection", help="only this collection's documents, and its total")
     build_command = commands.add_parser("build", help="build every edition in every format")
     build_command.add_argument(
         "--format", action="append", choices=FORMATS, help="only this format"
@@ -105,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
             report_files(console, workflow.update(project), "catalog")
         elif args.command == "check":
             findings = workflow.check(project)
-            for finding in findings:
+            if args.collection:
+                findings = show_collection_findings(project, args.collection, findings)
+            for finding in findings if not args.collection else []:
                 print(finding)
             if findings:
                 print(f"{len(findings)} finding(s).", file=sys.stderr)
@@ -121,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "import":
             return import_xliff(console, project, args.files)
         elif args.command == "status":
-            show_status(console, workflow.status(project), args.json)
+            rows = workflow.status(project)
+            if args.collection:
+                rows = collection.status_rows(project, args.collection, rows)
+            show_status(console, rows, args.json)
         elif args.command == "build":
             known = [edition_name(e) for e in editions(project)]
             for name in args.edition or []:
@@ -175,6 +184,16 @@ def report_files(console: Console, changed: list[Path], what: str) -> None:
         console.print(f"No {what} changed.")
     for path in changed:
         console.print(f"wrote {display_path(path)}")
+
+
+def show_collection_findings(project: Project, name: str, findings: list) -> list:
+    """Print a collection's findings under each of its documents; returns them."""
+    groups = collection.check_groups(project, name, findings)
+    for doc, found in groups.items():
+        print(f"{doc}: {len(found)} finding(s)")
+        for finding in found:
+            print(f"  {finding}")
+    return [f for found in groups.values() for f in found]
 
 
 def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: bool) -> None:

@@ -103,5 +103,7 @@ def templates_read(project: Project, fmt: str) -> list[str]:
 
 
 def assets(project: Project) -> list[Path]:
-    """Files under source/ besides the documents (images a document may use)."""
-    return sorted(p for p in project.source_dir.rglob("*") if p.is_file() and p.suffix != ".md")
+    """Files under source/ besides the documents and collections (images a document may use)."""
+    return sorted(
+        p for p in project.source_dir.rglob("*") if p.is_file() and p.suffix not in (".md", ".yaml")
+    )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import io
+import json
 import re
 import tempfile
 import uuid
@@ -155,7 +155,9 @@ def with_xml_lang(node: Any) -> Any:
 def mark_pages(body: list[pandoc.Block], starts: list[PageStart], lang: str) -> list[pandoc.Block]:
     """A copy of the body (one block per row) with a page-break marker where each print page's
     text begins; a page whose start is not found in its row is marked before that row."""
-    rows: list[list[pandoc.Block]] = [[copy.deepcopy(block)] for block in body]
+    # Not copy.deepcopy: it keeps shared lists shared, and a fallback shares its inlines with
+    # the source language's text: a marker put in one would appear in both (a duplicate id).
+    rows: list[list[pandoc.Block]] = [[json.loads(json.dumps(block))] for block in body]
     for start in starts:
         if start.part != "text" or not 0 < start.row <= len(rows):
             continue
