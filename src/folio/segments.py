@@ -70,7 +70,45 @@ def segment(doc: Document, meta: dict[str, list[pandoc.Inline]]) -> list[Unit]:
 
 def normalise(pieces: list[list[pandoc.Block]]) -> list[str]:
     """Markdown of each piece, on one line: re-wrapping the source changes no key."""
-    return pandoc.write_pieces(pieces, "markdown", ["--wrap=none"])
+    return pandoc.write_pieces(readable(pieces), "markdown", ["--wrap=none"])
+
+
+def readable(node: Any, in_emph: bool = False) -> Any:
+    """A copy that pandoc's Markdown writer writes so that it reads back the same.
+
+    It writes raw HTML as `<br>`{=html}, which next to a code span reads as one span, and
+    emphasis inside emphasis with the same `*`, which closes the outer one. Raw HTML is written
+    as the author wrote it (pandoc reads it back as raw HTML), inner emphasis with `_`.
+    """
+    if isinstance(node, list):
+        return [readable_inline(node, i, in_emph) for i in range(len(node))]
+    return node
+
+
+def readable_inline(siblings: list, index: int, in_emph: bool) -> Any:
+    node = siblings[index]
+    if not isinstance(node, dict) or "t" not in node:
+        return readable(node, in_emph)
+    kind = node["t"]
+    if kind == "RawInline" and node["c"][0] == "html":
+        return {"t": "RawInline", "c": ["markdown", node["c"][1]]}
+    if kind == "Emph" and in_emph and not intraword(siblings, index):
+        inner = readable(node["c"], True)
+        underscore = {"t": "RawInline", "c": ["markdown", "_"]}
+        return {"t": "Span", "c": [["", [], []], [underscore, *inner, underscore]]}
+    if "c" in node and kind not in ("Str", "Code", "Math", "RawInline", "RawBlock", "CodeBlock"):
+        return {**node, "c": readable(node["c"], in_emph or kind == "Emph")}
+    return node
+
+
+def intraword(siblings: list, index: int) -> bool:
+    """Whether an inline touches a letter or digit on either side (`_` would not open there)."""
+    before = siblings[index - 1] if index > 0 else None
+    after = siblings[index + 1] if index + 1 < len(siblings) else None
+    return any(
+        n is not None and n.get("t") == "Str" and (n["c"][edge:] or n["c"])[:1].isalnum()
+        for n, edge in ((before, -1), (after, 0))
+    )
 
 
 def map_leaves(blocks: list[pandoc.Block], visit: Visit) -> list[pandoc.Block]:
