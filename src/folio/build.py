@@ -19,7 +19,7 @@ from folio.config import Project
 from folio.edition import Edition, align, edition_name
 from folio.errors import FolioError, display_path
 from folio.files import exclusive_lock, sha256, write_atomic
-from folio.keys import file_digest, output_key
+from folio.keys import assets_of, file_digest, output_key
 from folio.render.compose import HtmlParts, html_parts
 from folio.render.page import forget_shared
 from folio.render.pagemap import PageMap
@@ -253,7 +253,8 @@ def prepare(
     jobs = []
     for doc in sorted({t.document for t in todo}):
         source = source_of(project, doc, sources)
-        translations = load_translations(project, doc)
+        wanted = {lang for t in todo if t.document == doc for lang in t.languages}
+        translations = load_translations(project, doc, wanted)
         for languages in sorted({t.languages for t in todo if t.document == doc}):
             edition = align(source, languages, translations, project.root)
             result.notes.extend(edition.warnings)
@@ -359,6 +360,7 @@ def publish_site(
     for doc in project.documents():
         downloads = outputs_of(project, doc, rebuilt, previous, lambda fmt: fmt != "html")
         files.update({f"{SITE}/{doc}/{Path(path).name}": data for path, data in downloads.items()})
+        files.update(site_images(project, doc))
         publications.append(publication(project, doc, downloads, sources, work))
     index = site.render_index(project, publications)
     pages = [
@@ -370,6 +372,15 @@ def publish_site(
     files.update({f"{SITE}/{path}": data for path, data in fonts.items()})
     files[f"{SITE}/index.html"] = index
     return files
+
+
+def site_images(project: Project, doc: str) -> dict[str, bytes]:
+    """A document's images, beside its pages as the pages name them (relative to source/):
+    one copy that every edition of the document shares."""
+    return {
+        f"{SITE}/{doc}/{path.relative_to(project.source_dir).as_posix()}": path.read_bytes()
+        for path in assets_of(project, doc)
+    }
 
 
 def outputs_of(
@@ -411,7 +422,10 @@ def publication(
     known = work.fronts.get(doc, (None, {}))[1]
     if not all(("title", lang) in known for lang in all_languages):
         source = source_of(project, doc, sources)
-        edition = align(source, all_languages, load_translations(project, doc), project.root)
+        # A language whose catalog is not there yet shows the source's front matter.
+        present = {lang for lang in all_languages if project.po_path(doc, lang).is_file()}
+        catalogs = load_translations(project, doc, present)
+        edition = align(source, all_languages, catalogs, project.root)
         work.fronts[doc] = (edition.date, meta_html(edition))
     date, front = work.fronts[doc]
     entries = []
@@ -433,12 +447,17 @@ def write_changed(root: Path, files: dict[str, bytes]) -> None:
             write_atomic(target, data)
 
 
-def load_translations(project: Project, doc: str) -> dict[str, catalog.Translations]:
+def load_translations(
+    project: Project, doc: str, wanted: set[str] | None = None
+) -> dict[str, catalog.Translations]:
+    """The document's catalogs, of every language or of those `wanted` (an `en` edition of a
+    new document needs none)."""
     return {
         lang: catalog.translations(
             catalog.load(project.po_path(doc, lang), lang), project.po_path(doc, lang)
         )
         for lang in project.settings.languages
+        if wanted is None or lang in wanted
     }
 
 
