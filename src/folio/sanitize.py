@@ -152,9 +152,8 @@ def lone_start_tag(text: str, name: str) -> str:
     if len(parser.found) != 1:
         return ""
     attrs = parser.found[0][1]
+    # Rebuilt even when nothing goes: values quoted, as later checks of src= expect.
     kept = [(key, value) for key, value in attrs if allowed_attribute(name, key, value)]
-    if len(kept) == len(attrs):
-        return text
     written = "".join(
         f" {key}" if value is None else f' {key}="{html.escape(value)}"' for key, value in kept
     )
