@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # (without it WeasyPrint falls back to fontTools, 10x slower), Java for EpubCheck, and GNU
 # gettext, against which the tests check the PO files folio writes; Chromium, in which the tests
 # read the web edition (driven by Playwright, with axe-core from npm).
-DEBIAN_PACKAGES := fonts-noto-cjk fonts-noto-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 \
+DEBIAN_PACKAGES := fonts-noto-cjk fonts-noto-core fonts-dejavu-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 \
 	libharfbuzz-subset0 default-jre-headless gettext chromium
 
 .PHONY: all setup system build pdf epub html booklet test lint bench clean

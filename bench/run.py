@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -35,6 +36,7 @@ MEASURE = Path(__file__).resolve().parent / "measure.py"
 PRINT_HTML = Path(__file__).resolve().parent / "print_html.py"
 SEARCH_INDEX = Path(__file__).resolve().parent / "search_index.py"
 SEED_DOC = generate.SEED_DOC
+CORPUS = REPO / "tests" / "corpus"
 SEED_OUTPUTS = 9
 NOOP_TARGET_S = 0.5
 # Stores take larger books, but a reader downloads this: the seed's bilingual EPUB stays small.
@@ -587,6 +589,56 @@ def compare(row: Measurement, baseline: Measurement, memory: bool = False) -> No
     row.note = f"{verdicts} · {row.note}" if row.note else verdicts
 
 
+def copy_corpus(target: Path) -> Path:
+    """The real-world corpus of the tests (tests/corpus) as a project with this repository's
+    settings and templates."""
+    target.mkdir(parents=True)
+    shutil.copy2(REPO / "pyproject.toml", target / "pyproject.toml")
+    shutil.copytree(REPO / "templates", target / "templates")
+    shutil.copytree(CORPUS / "source", target / "source")
+    (target / "translations").mkdir()
+    return target
+
+
+def corpus_pdf(row: Measurement, tools: Tools, project: Path, doc: str, folder: Path) -> None:
+    """(h) One corpus document's English PDF through folio, and by hand: pandoc -s to HTML,
+    then WeasyPrint, on the same file (its images beside it)."""
+    progress.print(f"  {row.name}")
+    argv = tools.build(project, "--quiet", "--force", "--format", "pdf", "--edition", "en")
+    sample = measure([*argv, "-j", "1"] if "-j" in tools.build_flags else argv)
+    row.folio_s, row.folio_runs, row.peak_mib = sample.seconds, [sample.seconds], sample.peak_mib
+    entry = next(e for e in manifest(project) if e["document"] == doc and e["format"] == "pdf")
+    commands = [
+        [tools.pandoc, f"{doc}.md", "-s", "-o", str(folder / f"{doc}.html")],
+        [tools.weasyprint, str(folder / f"{doc}.html"), str(folder / f"{doc}.pdf")],
+    ]
+    plain = measure_sequence(commands, project / "source")
+    row.baseline_s, row.baseline_runs = plain.seconds, [plain.seconds]
+    row.details.update(pages=entry.get("pages"), plain_pages=pdf_pages(folder / f"{doc}.pdf"))
+    row.details["plain_peak_mib"] = plain.peak_mib
+    row.note = (
+        f"{entry.get('pages')} pages (plain {row.details['plain_pages']}) · plain peak"
+        f" {plain.peak_mib:.0f} MiB"
+    )
+
+
+def corpus_lines(tools: Tools, work: Path) -> list[Measurement]:
+    """(h) A line per corpus document; each builds alone, in a project of its own."""
+    rows = []
+    for source in sorted((CORPUS / "source").glob("*.md")):
+        doc = source.stem
+        row = Measurement(f"j. corpus {doc}: en PDF")
+        project = copy_corpus(work / "corpus" / doc)
+        for other in (project / "source").glob("*.md"):
+            if other.stem != doc:
+                other.unlink()
+        folder = work / "corpus-plain" / doc
+        folder.mkdir(parents=True)
+        step = functools.partial(corpus_pdf, row, tools, project, doc, folder)
+        rows.append(attempt(row, step))
+    return rows
+
+
 # ---- running and reporting ----------------------------------------------------------------------
 
 
@@ -651,9 +703,12 @@ def run_all(tools: Tools, settings: Settings, work: Path) -> list[Measurement]:
         alone.note += f" · (d) / e4 = {alone.details['d_ratio']:.2f}"
     attempt(book_search, lambda: search_index(book_search, tools, book, settings))
     attempt(update, lambda: catalog_update(update, tools, work, settings))
+    progress.print("real-world corpus (tests/corpus)")
+    corpus = corpus_lines(tools, work)
     return [
         *(cold, no_change, one, pdf, plain, book_plain, reference, alone, update, size),
         *(seed_search, book_search),
+        *corpus,
     ]
 
 

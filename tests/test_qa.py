@@ -92,3 +92,20 @@ def test_folio_check_passes_the_seed_and_gates_on_a_finding(project: Path) -> No
         f"translations/zh-Hans/{DOC}.po:{line}: halfwidth-punctuation: "
         "',' next to Han characters (use '，')"
     ]
+
+
+@pytest.mark.parametrize(
+    ("msgid", "msgstr"),
+    [
+        # Code keeps its own characters: -- and ... and " inside `code` are no punctuation.
+        ('Use `--toc`, `...` or `"x"`.', '使用 `--toc` 或 `...`，或 `"x"`。'),
+        # A hard line break the source has is the translation's too.
+        ("One\\\nTwo", "一\\\n二"),
+        # Words left in English follow English rules: "x" -- y... next to Latin words.
+        ('See "Rich" -- the library...', '参见 "Rich" -- the library...'),
+    ],
+)
+def test_checks_leave_code_english_words_and_the_sources_breaks_alone(
+    msgid: str, msgstr: str
+) -> None:
+    assert findings_for(msgid, msgstr) == []

@@ -39,13 +39,17 @@ class Brand:
         return {
             lang: family
             for lang, family in self.fonts.items()
-            if lang != "latin" and not lang.endswith("-sans")
+            if lang != "latin" and not lang.endswith(("-sans", "-mono"))
         }
 
     def font(self, lang: str, sans: bool = False) -> str:
         """The font family for a language's script (Latin for any language not listed)."""
         key = lang if lang in self.fonts else "latin"
         return self.fonts[f"{key}-sans"] if sans else self.fonts[key]
+
+    def code_fonts(self) -> list[str]:
+        """The monospaced faces for code, Latin first, then each script's (`…-mono` keys)."""
+        return [family for key, family in self.fonts.items() if key.endswith("-mono")]
 
 
 def load_brand(path: Path) -> Brand:

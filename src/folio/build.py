@@ -28,7 +28,7 @@ from folio.config import Project
 from folio.edition import Edition, align, edition_name
 from folio.errors import FolioError, display_path
 from folio.files import exclusive_lock, sha256, write_atomic
-from folio.keys import file_digest, output_key
+from folio.keys import assets_of, file_digest, output_key
 from folio.render.compose import HtmlParts, html_parts
 from folio.render.page import forget_shared
 from folio.render.pagemap import PageMap
@@ -283,7 +283,8 @@ def prepare(
     jobs += prepare_collections(project, todo, result, sources, work, collections)
     for doc in sorted({t.document for t in todo} - set(collections)):
         source = source_of(project, doc, sources)
-        translations = load_translations(project, doc)
+        wanted = {lang for t in todo if t.document == doc for lang in t.languages}
+        translations = load_translations(project, doc, wanted)
         for languages in sorted({t.languages for t in todo if t.document == doc}):
             edition = align(source, languages, translations, project.root)
             result.notes.extend(edition.warnings)
@@ -433,6 +434,7 @@ def publish_site(
     for doc in published:
         downloads = outputs_of(project, doc, rebuilt, previous, lambda fmt: fmt != "html")
         files.update({f"{SITE}/{doc}/{Path(path).name}": data for path, data in downloads.items()})
+        files.update(site_images(project, doc))
         if doc not in in_books:
             publications.append(publication(project, doc, downloads, sources, work))
     index = site.render_index(project, publications)
@@ -485,6 +487,15 @@ def stage_search(project: Project, rebuilt: list[Rendered], previous: dict[str, 
     return search.stage(project.build_dir, pages, changed, names)
 
 
+def site_images(project: Project, doc: str) -> dict[str, bytes]:
+    """A document's images, beside its pages as the pages name them (relative to source/):
+    one copy that every edition of the document shares."""
+    return {
+        f"{SITE}/{doc}/{path.relative_to(project.source_dir).as_posix()}": path.read_bytes()
+        for path in assets_of(project, doc)
+    }
+
+
 def outputs_of(
     project: Project,
     doc: str,
@@ -526,7 +537,10 @@ def publication(
         work.fronts[doc] = collection_front(project, doc)
     elif not all(("title", lang) in known for lang in all_languages):
         source = source_of(project, doc, sources)
-        edition = align(source, all_languages, load_translations(project, doc), project.root)
+        # A language whose catalog is not there yet shows the source's front matter.
+        present = {lang for lang in all_languages if project.catalogs_of(doc, lang)[-1].is_file()}
+        catalogs = load_translations(project, doc, present)
+        edition = align(source, all_languages, catalogs, project.root)
         work.fronts[doc] = (edition.date, meta_html(edition))
     date, front = work.fronts[doc]
     entries = []
@@ -557,8 +571,16 @@ def write_changed(root: Path, files: dict[str, bytes], stage: Staging) -> None:
             stage.add(target, data)
 
 
-def load_translations(project: Project, doc: str) -> dict[str, catalog.Translations]:
-    return {lang: variants.translations(project, doc, lang) for lang in project.settings.languages}
+def load_translations(
+    project: Project, doc: str, wanted: set[str] | None = None
+) -> dict[str, catalog.Translations]:
+    """The document's catalogs, of every language or of those `wanted` (an `en` edition of a
+    new document needs none)."""
+    return {
+        lang: variants.translations(project, doc, lang)
+        for lang in project.settings.languages
+        if wanted is None or lang in wanted
+    }
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import math
 import os
 import re
 from collections.abc import Callable
@@ -43,6 +44,12 @@ class Stats:
     @property
     def words_percent(self) -> float:
         return 100.0 * self.words_translated / self.words if self.words else 100.0
+
+
+def floor_percent(value: float, decimals: int = 1) -> float:
+    """A percentage rounded down: 1,138 units of 1,139 are 99.9 %, never 100 %."""
+    scale = 10**decimals
+    return math.floor(value * scale + 1e-9) / scale
 
 
 def build_date() -> dt.datetime:
@@ -158,8 +165,13 @@ def update(pot_path: Path, po_path: Path, lang: str, only_existing: bool = False
         if message.id in previous and "fuzzy" in message.flags and not message.previous_id:
             message.previous_id = previous[message.id]
     text = merged_text(old.header, catalog, before)
-    if po_path.exists() and po_path.read_text(encoding="utf-8") == text:
-        return False
+    if po_path.exists():
+        existing = po_path.read_text(encoding="utf-8")
+        # The file's own ending too (Babel ends with a blank line): an unchanged catalog is
+        # not rewritten.
+        text = text.rstrip("\n") + (existing[len(existing.rstrip("\n")) :] or "\n")
+        if existing == text:
+            return False
     write_atomic(po_path, text.encode("utf-8"))
     return True
 

@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from folio import __version__, collection, workflow
+from folio import __version__, catalog, collection, workflow
 from folio.build import build, editions
 from folio.config import FORMATS, LAYOUTS, Project, find_project
 from folio.edition import edition_name
@@ -204,8 +204,8 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
                 "language": r.language,
                 **asdict(r.stats),
                 "untranslated": r.stats.untranslated,
-                "percent": round(r.stats.percent, 1),
-                "words_percent": round(r.stats.words_percent, 1),
+                "percent": catalog.floor_percent(r.stats.percent),
+                "words_percent": catalog.floor_percent(r.stats.words_percent),
                 "glossary": r.glossary,
             }
             for r in rows
@@ -226,7 +226,7 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
             f"[yellow]{s.fuzzy}[/]" if s.fuzzy else "0",
             f"[red]{s.untranslated}[/]" if s.untranslated else "0",
             str(s.obsolete),
-            f"[{colour}]{s.words_percent:.0f} %[/]",
+            f"[{colour}]{catalog.floor_percent(s.words_percent):g} %[/]",
             f"[red]{r.glossary}[/]" if r.glossary else "0",
         )
     console.print(table)

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from folio import pandoc
+from folio import html_spans, pandoc
 from folio.catalog import Translations
 from folio.document import SUBJECT
+from folio.links import broken_links
 from folio.pandoc import one_paragraph
 from folio.sanitize import Sanitizer
 from folio.segments import Walker
@@ -124,6 +125,7 @@ def align(
     )
     texts: list[list[Text]] = [[] for _ in published]
     source_meta = clean_meta(source, root, base, edition.warnings)
+    langs = range(len(languages))
     for lang in languages:
         parsed = {}
         if lang != source_lang and lang in catalogs:
@@ -141,8 +143,18 @@ def align(
             texts[row].append(Text(lang, cleaner.clean(text.blocks), text.fallback))
         edition.warnings.extend(cleaner.warnings)
         edition.fallbacks[lang] = translator.fallbacks
-    edition.rows.extend(Row(blocks[i]["t"], row) for i, row in zip(published, texts, strict=True))
+    edition.warnings.extend(broken_links([blocks[i] for i in published], source.document.path))
+    for group in html_spans.groups([blocks[i] for i in published]):
+        kind = blocks[published[group[0]]]["t"] if len(group) == 1 else "Div"
+        edition.rows.append(Row(kind, [joined([texts[i][n] for i in group]) for n in langs]))
     return edition
+
+
+def joined(texts: list[Text]) -> Text:
+    """Blocks that raw HTML holds together (an element opened in one, closed in another): one
+    text, so that no renderer wraps the element's halves apart; its raw HTML balanced."""
+    blocks = [block for text in texts for block in text.blocks]
+    return Text(texts[0].lang, html_spans.balance(blocks), any(text.fallback for text in texts))
 
 
 def is_comment(block: pandoc.Block) -> bool:

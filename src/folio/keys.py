@@ -6,6 +6,7 @@ import functools
 import hashlib
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import quote
 
 from folio import __version__
 from folio.config import Project
@@ -72,7 +73,7 @@ def file_digest(path: Path) -> str:
 
 def output_key(project: Project, doc: str, languages: tuple[str, ...], fmt: str) -> str:
     """The key of one output: folio, its tools, settings, and the files this output reads."""
-    files = [project.source_path(doc), *assets(project)]
+    files = [project.source_path(doc), *assets_of(project, doc)]
     files += [
         path
         for lang in languages
@@ -107,3 +108,19 @@ def assets(project: Project) -> list[Path]:
     return sorted(
         p for p in project.source_dir.rglob("*") if p.is_file() and p.suffix not in (".md", ".yaml")
     )
+
+
+def assets_of(project: Project, doc: str) -> list[Path]:
+    """The files under source/ that a document names (its images): adding or changing another
+    document's image rebuilds nothing of this one. A name in the text counts, even in code: a
+    rebuild too many, never one too few."""
+    try:
+        text = project.source_path(doc).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [path for path in assets(project) if named_in(text, project.source_dir, path)]
+
+
+def named_in(text: str, folder: Path, path: Path) -> bool:
+    relative = path.relative_to(folder).as_posix()
+    return relative in text or quote(relative) in text

@@ -63,6 +63,13 @@ def parts_of(blocks: list[pandoc.Block]) -> Parts:
                 return
             elif kind in ("Space", "SoftBreak", "LineBreak"):
                 text.append(" ")
+            elif kind == "Quoted":
+                # Straight quotes that pandoc paired: a Chinese text should have used “ ”.
+                mark = '"' if content[0]["t"] == "DoubleQuote" else "'"
+                text.append(mark)
+                walk(content[1])
+                text.append(mark)
+                return
             walk(content)
 
     walk(blocks)
@@ -106,12 +113,12 @@ def chinese(text: str, traditional: bool) -> list[tuple[str, str, str]]:
                 f"use {FULL_WIDTH[mark]!r}",
             )
         )
-    if re.search(r"(?<!…)…(?!…)|\.\.\.", text):
+    if in_chinese(text, r"(?<!…)…(?!…)|\.\.\."):
         found.append(("ellipsis", "an ellipsis that is not ……", "use …… (two U+2026)"))
-    if re.search(r"(?<!—)—(?!—)|--|–", text):
+    if in_chinese(text, r"(?<!—)—(?!—)|--|–"):
         found.append(("dash", "a dash that is not ——", "use —— (two U+2014)"))
     opening, closing = ("「", "」") if traditional else ("“", "”")
-    foreign = '"' in text or (traditional and ("“" in text or "”" in text))
+    foreign = in_chinese(text, '"') or (traditional and ("“" in text or "”" in text))
     if foreign or not balanced(text, opening, closing):
         found.append(
             (
@@ -120,9 +127,27 @@ def chinese(text: str, traditional: bool) -> list[tuple[str, str, str]]:
                 f"use {opening}…{closing}",
             )
         )
-    if "\n" in text:
-        found.append(("line-break", "a line break inside the translation", "write it on one line"))
     return found
+
+
+def in_chinese(text: str, pattern: str) -> bool:
+    """Whether a match of `pattern` stands in Chinese: the nearest letter on one side of it is
+    a Han character, and on the other side too or none. A mark next to words left in English (a
+    name, a title, an untranslated sentence) follows English rules."""
+    for match in re.finditer(pattern, text):
+        before = re.findall(rf"[{HAN}A-Za-z0-9]", text[: match.start()])[-1:]
+        after = re.findall(rf"[{HAN}A-Za-z0-9]", text[match.end() :])[:1]
+        sides = before + after
+        if sides and all(re.match(f"[{HAN}]", char) for char in sides):
+            return True
+    return False
+
+
+def line_breaks(msgid: str, msgstr: str) -> list[tuple[str, str, str]]:
+    """A line break the translation adds: the source's own (hard line breaks) are kept."""
+    if msgstr.count("\n") > msgid.count("\n"):
+        return [("line-break", "a line break inside the translation", "write it on one line")]
+    return []
 
 
 def balanced(text: str, opening: str, closing: str) -> bool:
@@ -139,7 +164,9 @@ def balanced(text: str, opening: str, closing: str) -> bool:
 
 def english_quotes(parts: Parts) -> list[tuple[str, str, str]]:
     """Unbalanced quotation marks in the source (pandoc pairs the ones it can as Quoted)."""
-    if parts.text.count("\u201c") != parts.text.count("\u201d") or parts.text.count('"') % 2:
+    # A straight quote between two symbols (TeX's \"{a}) quotes nothing.
+    straight = len(re.findall(r'(?<![^\w\s"])"|"(?![^\w\s"])', parts.text))
+    if parts.text.count("\u201c") != parts.text.count("\u201d") or straight % 2:
         return [
             ("unbalanced-quotes", "an opening quotation mark is never closed", "close it, or noqa")
         ]
@@ -156,7 +183,9 @@ def check_catalog(catalog: Catalog, path: Path, lang: str) -> list[Finding]:
     for message, source, target in zip(messages, sources, targets, strict=True):
         found = parity(parts_of(source), parts_of(target), message.id, message.string)
         if lang.split("-")[0] == "zh":
-            found += chinese(message.string, traditional)
+            # Punctuation rules are for the words: code and URLs keep their own characters.
+            found += chinese(parts_of(target).text, traditional)
+            found += line_breaks(message.id, message.string)
         findings += [
             Finding(path, message.lineno, *f) for f in found if not silenced(message, f[0])
         ]

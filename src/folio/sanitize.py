@@ -55,9 +55,13 @@ class Sanitizer:
     line: int | None = None
     warnings: list[str] = field(default_factory=list)
 
+    # The raw HTML being cleaned: its line in the source, found only for a warning.
+    near: str = ""
+
     @property
     def where(self) -> str:
-        return f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
+        line = self.line or (line_of(self.path, self.near) if self.near else None)
+        return f"{display_path(self.path)}:{line}" if line else display_path(self.path)
 
     def clean(self, node: Any) -> Any:
         """A cleaned copy of an AST node or list of nodes."""
@@ -67,7 +71,10 @@ class Sanitizer:
             return node
         kind = node["t"]
         if kind in ("RawBlock", "RawInline"):
-            return self.raw(node)
+            self.near = node["c"][1].strip().split("\n")[0]
+            cleaned = self.raw(node)
+            self.near = ""
+            return cleaned
         node = {**node, "c": self.clean(node.get("c"))} if "c" in node else dict(node)
         if kind in ATTR_AT:
             self.attributes(node["c"][ATTR_AT[kind]])
@@ -149,14 +156,39 @@ def clean_html(text: str) -> str:
         return text  # one comment, nothing else: inert, and the source's own
     match = LONE_TAG.fullmatch(text)
     if not match:
-        return nh3.clean(text, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES)
+        return nh3.clean(text, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel=None)
     closing, name = match[1], match[2].lower()
     if name not in TAGS:
         return ""
     if closing:
         return f"</{name}>"
-    cleaned = nh3.clean(f"{text}</{name}>", tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES)
-    return cleaned.removesuffix(f"</{name}>")
+    return lone_start_tag(text, name)
+
+
+def lone_start_tag(text: str, name: str) -> str:
+    """A start tag alone (pandoc splits raw HTML so: `<tr>`, `<td align="center">`, `<br/>`),
+    as written when nothing in it is unsafe, else rebuilt from what is allowed. Cleaning it as
+    a fragment would restructure it: a `<tr>` outside a table is dropped, `<br/></br>` is two."""
+    parser = _Tags()
+    parser.feed(text.strip())
+    parser.close()
+    if len(parser.found) != 1:
+        return ""
+    attrs = parser.found[0][1]
+    # Rebuilt even when nothing goes: values quoted, as later checks of src= expect.
+    kept = [(key, value) for key, value in attrs if allowed_attribute(name, key, value)]
+    written = "".join(
+        f" {key}" if value is None else f' {key}="{html.escape(value)}"' for key, value in kept
+    )
+    closing = " /" if text.rstrip().endswith("/>") else ""
+    return f"{text[: len(text) - len(text.lstrip())]}<{name}{written}{closing}>"
+
+
+def allowed_attribute(tag: str, key: str, value: str | None) -> bool:
+    """An attribute that cleaning keeps on `tag`: allowed there, and no unsafe URL."""
+    if key not in ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set()):
+        return False
+    return key not in URL_ATTRIBUTES or safe_url(value or "")
 
 
 def safe_url(url: str) -> bool:
@@ -175,16 +207,20 @@ class _Tags(HTMLParser):
 
 
 def hazards(text: str) -> list[str]:
-    """What cleaning removes from raw HTML that matters: elements, handlers, script URLs."""
+    """What cleaning removes from raw HTML: elements, and attributes (handlers, script URLs,
+    and any other that is not allowed, such as `align`)."""
     parser = _Tags()
     parser.feed(text)
     problems = []
     for tag, attrs in parser.found:
         if tag not in TAGS:
             problems.append(f"<{tag}>")
+            continue
         for key, value in attrs:
             if key.startswith("on"):
                 problems.append(f"{key}=")
             elif key in URL_ATTRIBUTES and value and not safe_url(value):
                 problems.append(f"{key}={value.split(':')[0]}:")
+            elif not allowed_attribute(tag, key, value):
+                problems.append(f"attribute {key} of <{tag}>")
     return problems

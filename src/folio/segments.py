@@ -7,6 +7,7 @@ paragraph, a heading, a list item, a table cell, a caption, a term, a footnote p
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,7 +90,72 @@ def segment(doc: Document, meta: dict[str, list[pandoc.Inline]]) -> list[Unit]:
 
 def normalise(pieces: list[list[pandoc.Block]]) -> list[str]:
     """Markdown of each piece, on one line: re-wrapping the source changes no key."""
-    return pandoc.write_pieces(pieces, "markdown", ["--wrap=none"])
+    written = [readable(piece, curly=paired_curly_quotes(piece)) for piece in pieces]
+    return pandoc.write_pieces(written, "markdown", ["--wrap=none"])
+
+
+def paired_curly_quotes(piece: list[pandoc.Block]) -> bool:
+    """Whether a piece has curly double quotes typed in pairs (pandoc's own reading of a lone
+    straight quote is a curly one too: the writer escapes that one, and keys stay as they were)."""
+    text = json.dumps(piece)
+    return text.count("\\u201c") == text.count("\\u201d") > 0
+
+
+def readable(node: Any, in_emph: bool = False, curly: bool = True) -> Any:
+    """A copy that pandoc's Markdown writer writes so that it reads back the same.
+
+    It writes raw HTML or TeX as `<br>`{=html}, which next to a code span reads as one span,
+    and emphasis inside emphasis with the same `*`, which closes the outer one. Raw HTML and TeX
+    are written as the author wrote them (pandoc reads them back as raw), inner emphasis with
+    `_`; curly quotes typed in the source stay curly.
+    """
+    if isinstance(node, list):
+        return [readable_inline(node, i, in_emph, curly) for i in range(len(node))]
+    return node
+
+
+def readable_inline(siblings: list, index: int, in_emph: bool, curly: bool) -> Any:
+    node = siblings[index]
+    if not isinstance(node, dict) or "t" not in node:
+        return readable(node, in_emph, curly)
+    kind = node["t"]
+    if kind == "RawInline" and node["c"][0] in ("html", "tex", "latex"):
+        return {"t": "RawInline", "c": ["markdown", node["c"][1]]}
+    if kind == "Str" and curly and CURLY.search(node["c"]):
+        return {"t": "Span", "c": [["", [], []], curly_as_written(node["c"])]}
+    if kind == "Emph" and in_emph and not intraword(siblings, index):
+        inner = readable(node["c"], True, curly)
+        underscore = {"t": "RawInline", "c": ["markdown", "_"]}
+        return {"t": "Span", "c": [["", [], []], [underscore, *inner, underscore]]}
+    if "c" in node and kind not in ("Str", "Code", "Math", "RawInline", "RawBlock", "CodeBlock"):
+        return {**node, "c": readable(node["c"], in_emph or kind == "Emph", curly)}
+    return node
+
+
+# Curly quotes typed in the source: the writer would write them straight, and pandoc would read
+# them back as a Quoted pair instead of the characters.
+CURLY = re.compile("[\u201c\u201d\u2018]")
+
+
+def curly_as_written(text: str) -> list[pandoc.Inline]:
+    """A Str with each of its curly quotes written as it is (raw Markdown)."""
+    parts: list[pandoc.Inline] = []
+    for piece in re.split(f"({CURLY.pattern})", text):
+        if CURLY.fullmatch(piece):
+            parts.append({"t": "RawInline", "c": ["markdown", piece]})
+        elif piece:
+            parts.append({"t": "Str", "c": piece})
+    return parts
+
+
+def intraword(siblings: list, index: int) -> bool:
+    """Whether an inline touches a letter or digit on either side (`_` would not open there)."""
+    before = siblings[index - 1] if index > 0 else None
+    after = siblings[index + 1] if index + 1 < len(siblings) else None
+    return any(
+        n is not None and n.get("t") == "Str" and (n["c"][edge:] or n["c"])[:1].isalnum()
+        for n, edge in ((before, -1), (after, 0))
+    )
 
 
 def map_leaves(blocks: list[pandoc.Block], visit: Visit) -> list[pandoc.Block]:

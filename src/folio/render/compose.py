@@ -9,6 +9,8 @@ from typing import Any
 from folio import pandoc
 from folio.document import TRANSLATABLE_META
 from folio.edition import Edition, Row, Text
+from folio.render.anchors import unique_ids
+from folio.render.xhtml import raw_as_xhtml
 from folio.ui import direction
 
 QUOTES = {"DoubleQuote": "\u201c\u201d", "SingleQuote": "\u2018\u2019"}
@@ -37,7 +39,10 @@ def body(edition: Edition, xml: bool = False) -> list[pandoc.Block]:
             blocks.append(pandoc.div(halves, f"u{number}", ["pair"]))
         else:
             blocks.append(unit(row.texts[0], xml, "primary", f"u{number}"))
-    return blocks
+    own = {f"u{n}" for n in range(1, len(edition.rows) + 1)}
+    own |= {f"u{n}-{lang}" for n in range(1, len(edition.rows) + 1) for lang in edition.languages}
+    blocks = unique_ids(blocks, own)
+    return raw_as_xhtml(blocks) if xml else blocks
 
 
 def roles(row: Row) -> list[str]:

@@ -289,6 +289,7 @@ def metadata(context: PageContext) -> dict[str, object]:
         return {"t": "MetaString", "c": value}
 
     identifier = uuid.uuid5(NAMESPACE, f"{edition.document}/{edition.name}")
+    description = plain_text(context.parts.field("subtitle", lang))
     return {
         "title": inlines(edition.meta_text("title", lang)),
         "subtitle": inlines(edition.meta_text("subtitle", lang)),
@@ -299,7 +300,8 @@ def metadata(context: PageContext) -> dict[str, object]:
         "rights": text(brand.text("rights", lang)),
         "identifier": text(f"urn:uuid:{identifier}"),
         "toc-title": text(labels("Contents")),
-        "description": text(plain_text(context.parts.field("subtitle", lang))),
+        # An empty dc:description is invalid (RSC-005): none without a subtitle.
+        **({"description": text(description)} if description else {}),
         "contributor": listing(
             {"role": text("translator"), "text": text(edition.translators[other])}
             for other in edition.languages
