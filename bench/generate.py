@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,10 +204,27 @@ def run_folio(project: Path, *args: str) -> None:
     subprocess.run([*folio_command(), "-C", str(project), *args], check=True, capture_output=True)
 
 
+def drop_converted_languages(root: Path) -> None:
+    """Leave a project one translation of each source language: the languages converted by
+    OpenCC (zh-Hant) go, so that builds compare with the plain route and stay quick."""
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    table = tomllib.loads(text)["tool"]["folio"]
+    converted = table.get("converted-from", {})
+    kept = [lang for lang in table.get("languages", []) if lang not in converted]
+    text = re.sub(r"^converted-from\s*=.*\n", "", text, flags=re.M)
+    line = "languages = [" + ", ".join(f'"{lang}"' for lang in kept) + "]"
+    text = re.sub(r"^languages\s*=.*$", line, text, count=1, flags=re.M)
+    pyproject.write_text(text, encoding="utf-8")
+    for lang in converted:
+        shutil.rmtree(root / "translations" / lang, ignore_errors=True)
+
+
 def generate(project: Path, pairs: int = 1200, seed: int = 2026) -> list[Block]:
     """Write the book as a folio project in `project` (an empty or missing folder)."""
     project.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "pyproject.toml", project / "pyproject.toml")
+    drop_converted_languages(project)
     shutil.copytree(REPO / "templates", project / "templates", dirs_exist_ok=True)
     blocks = book_blocks(pairs, seed)
     source = project / "source" / f"{DOC}.md"

@@ -201,7 +201,8 @@ def copy_seed(target: Path) -> Path:
     target.mkdir(parents=True)
     shutil.copy2(REPO / "pyproject.toml", target / "pyproject.toml")
     for folder in ("source", "translations", "templates"):
-        shutil.copytree(REPO / folder, target / folder)
+        shutil.copytree(REPO / folder, target / folder, ignore=shutil.ignore_patterns("*.yaml"))
+    generate.drop_converted_languages(target)
     return target
 
 
@@ -597,6 +598,7 @@ def copy_corpus(target: Path) -> Path:
     shutil.copytree(REPO / "templates", target / "templates")
     shutil.copytree(CORPUS / "source", target / "source")
     (target / "translations").mkdir()
+    generate.drop_converted_languages(target)
     return target
 
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
-import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The benchmark's project helpers are the tests' too.
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import drop_converted_languages  # noqa: E402
+
 PROJECT_FILES = ("pyproject.toml", "source", "translations", "templates")
 DOC = "shared-global-security"
 EDITIONS = ("en", "zh-Hans", "en+zh-Hans")
@@ -39,20 +42,6 @@ def copy_project(target: Path, converted: bool = False) -> Path:
     if not converted:
         drop_converted_languages(target)
     return target
-
-
-def drop_converted_languages(root: Path) -> None:
-    pyproject = root / "pyproject.toml"
-    text = pyproject.read_text(encoding="utf-8")
-    table = tomllib.loads(text)["tool"]["folio"]
-    converted = table.get("converted-from", {})
-    kept = [lang for lang in table.get("languages", []) if lang not in converted]
-    text = re.sub(r"^converted-from\s*=.*\n", "", text, flags=re.M)
-    line = "languages = [" + ", ".join(f'"{lang}"' for lang in kept) + "]"
-    text = re.sub(r"^languages\s*=.*$", line, text, count=1, flags=re.M)
-    pyproject.write_text(text, encoding="utf-8")
-    for lang in converted:
-        shutil.rmtree(root / "translations" / lang, ignore_errors=True)
 
 
 def run_folio(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -102,3 +91,26 @@ def project(tmp_path: Path) -> Path:
 def whole_project(tmp_path: Path) -> Path:
     """A fresh copy of the whole project, its zh-Hant edition converted from zh-Hans included."""
     return copy_project(tmp_path / "project", converted=True)
+
+
+CHROMIUM = "/usr/bin/chromium"
+# As root and without a network: no sandbox, and none of Chromium's own calls home.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """Debian's Chromium, headless, launched once for every browser test of the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -327,29 +327,25 @@ def test_parallel_layout_keeps_the_contents_true(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", ["index.html", *(f"{BOOK}/{e}.html" for e in EDITIONS)])
-def test_the_collections_pages_pass_axe_in_a_browser(book: Built, path: str) -> None:
+def test_the_collections_pages_pass_axe_in_a_browser(book: Built, browser, path: str) -> None:
     import functools
     import threading
     from http.server import ThreadingHTTPServer
 
-    from playwright.sync_api import sync_playwright
-
-    from test_web import AXE, CHROMIUM, FLAGS, WIDE, QuietHandler, open_page
+    from test_web import AXE, WIDE, QuietHandler, open_page
 
     handler = functools.partial(QuietHandler, directory=str(book.root / "build" / "site"))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     site = f"http://127.0.0.1:{server.server_port}/"
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            page = open_page(browser, site + path, WIDE, bypass_csp=True)
-            page.add_script_tag(path=str(AXE))
-            tags = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
-            result = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags
-            )
-            browser.close()
+        page = open_page(browser, site + path, WIDE, bypass_csp=True)
+        page.add_script_tag(path=str(AXE))
+        tags = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags
+        )
+        page.context.close()
     finally:
         server.shutdown()
     assert result["passes"], "axe ran no rule"

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EDITIONS, ROOT, Built
+from conftest import CHROMIUM, EDITIONS, ROOT, Built
 
 pytestmark = pytest.mark.slow
 
 ACE = ROOT / "node_modules" / ".bin" / "ace-puppeteer"
-CHROMIUM = "/usr/bin/chromium"
 
 
 def ace_report(epub: Path, folder: Path) -> dict:

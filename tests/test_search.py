@@ -12,11 +12,11 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from conftest import DOC, Built, copy_project, run_folio
 from folio.serve import Generation, Handler
-from test_web import AXE, CHROMIUM, FLAGS, NARROW, WIDE
+from test_web import AXE, NARROW, WIDE
 
 pytestmark = pytest.mark.slow
 
@@ -47,14 +47,6 @@ def site(built: Built) -> Iterator[str]:
     server, url = serve(built.root / "build" / "site")
     yield url
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def results(page: Page, query: str) -> list[dict]:

@@ -312,24 +312,35 @@ def read_keys(work: Path) -> dict[str, str]:
 def write_indexes(records: dict[str, list[Record]], work: Path) -> dict[str, Path]:
     """Index each language's records with Pagefind, in work/<lang>/ (emptied first), all
     languages at once; returns each finished index, holding only what the site loads."""
-    with naming(work):
-        jobs = {}
-        for lang, found in records.items():
-            folder = work / lang
-            if folder.exists():
-                shutil.rmtree(folder)
-            pages = folder / "pages"
-            for number, record in enumerate(found):
-                path = pages / record.document / f"{number}.html"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(record_page(record), encoding="utf-8")
-            jobs[lang] = (pages, folder / "bundle")
-        if jobs:
-            asyncio.run(_index_all(jobs))
-        for pages, bundle in jobs.values():
-            shutil.rmtree(pages)
-            keep_loaded(bundle)
-        return {lang: bundle for lang, (_, bundle) in jobs.items()}
+    try:
+        with naming(work):
+            return index_languages(records, work)
+    except BaseException:
+        # A failed or interrupted index leaves nothing behind in build/ (a full disk, say).
+        for lang in records:
+            shutil.rmtree(work / lang, ignore_errors=True)
+        raise
+
+
+def index_languages(records: dict[str, list[Record]], work: Path) -> dict[str, Path]:
+    """Write each language's records as pages and run Pagefind on them, in work/<lang>/."""
+    jobs = {}
+    for lang, found in records.items():
+        folder = work / lang
+        if folder.exists():
+            shutil.rmtree(folder)
+        pages = folder / "pages"
+        for number, record in enumerate(found):
+            path = pages / record.document / f"{number}.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(record_page(record), encoding="utf-8")
+        jobs[lang] = (pages, folder / "bundle")
+    if jobs:
+        asyncio.run(_index_all(jobs))
+    for pages, bundle in jobs.values():
+        shutil.rmtree(pages)
+        keep_loaded(bundle)
+    return {lang: bundle for lang, (_, bundle) in jobs.items()}
 
 
 def keep_loaded(bundle: Path) -> None:
