@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from conftest import EDITIONS, ROOT, Built, run_folio
+from conftest import ALL_EDITIONS, EDITIONS, ROOT, Built, run_folio
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -156,3 +156,21 @@ def test_no_page_ends_with_a_heading(tmp_path: Path) -> None:
                 last_lines.append({round(c["size"], 1) for c in text if c["top"] == bottom})
     assert len(last_lines) > 10
     assert all(sizes == {10.0} for sizes in last_lines), last_lines
+
+
+@pytest.mark.parametrize("edition", ALL_EDITIONS)
+def test_every_font_in_the_pdf_is_a_brand_family(built: Built, edition: str) -> None:
+    """No face chosen by fontconfig's fallback (a slanted Noto Sans CJK JP once set the running
+    heads, and which face it picked could change between two builds)."""
+    from folio.brand import load_brand
+
+    families = load_brand(ROOT / "templates" / "brand.yaml").fonts.values()
+    known = {family.replace(" ", "").lower() for family in families}
+    embedded = set()
+    for page in PdfReader(built.output(edition, "pdf")).pages:
+        for font in page.get("/Resources", {}).get("/Font", {}).values():
+            embedded.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert embedded
+    for name in embedded:
+        family = re.sub(r"-(Bold|Italic|BoldItalic|Regular)$", "", name).replace("-", "")
+        assert family.lower() in known, name
