@@ -105,9 +105,10 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
-    """Debian's Chromium, headless, launched once for every browser test of the session."""
+    """Debian's Chromium, headless, launched once for a module's browser tests (Playwright's
+    event loop runs while it is open: the modules after it build in-process without it)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -200,3 +200,17 @@ def test_page_maps_of_pdfs_no_longer_built_are_removed(project: Path) -> None:
     assert run_folio(project, "build", "--format", "pdf", "--edition", "en").returncode == 0
     assert not stale.exists()
     assert (pages / f"{DOC}.en.json").is_file()
+
+
+def test_a_build_runs_inside_a_running_event_loop(project: Path) -> None:
+    """folio called from asyncio code (a notebook): the site's search index still gets made."""
+    import asyncio
+
+    from folio.build import build
+    from folio.config import find_project
+
+    async def main() -> None:
+        build(find_project(project), formats=["html"], jobs=1)
+
+    asyncio.run(main())
+    assert list((project / "build" / "site" / "pagefind").glob("*/pagefind-entry.json"))

@@ -4,6 +4,7 @@ by Pagefind (its CJK segmenter included) as one index per language under build/s
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import hashlib
 import html
@@ -336,11 +337,23 @@ def index_languages(records: dict[str, list[Record]], work: Path) -> dict[str, P
             path.write_text(record_page(record), encoding="utf-8")
         jobs[lang] = (pages, folder / "bundle")
     if jobs:
-        asyncio.run(_index_all(jobs))
+        run_coroutine(_index_all(jobs))
     for pages, bundle in jobs.values():
         shutil.rmtree(pages)
         keep_loaded(bundle)
     return {lang: bundle for lang, (_, bundle) in jobs.items()}
+
+
+def run_coroutine(coroutine) -> None:
+    """asyncio.run, also where this thread's event loop is already running (folio called from
+    a notebook or another asyncio program): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine)
+        return
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def keep_loaded(bundle: Path) -> None:
