@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page
 
 from conftest import DOC, Built, copy_project, run_folio
 from folio.serve import Generation, Handler
-from test_web import AXE, NARROW, WIDE
+from test_web import NARROW, WIDE, axe_violations
 
 pytestmark = pytest.mark.slow
 
@@ -197,14 +197,7 @@ def test_axe_finds_no_violation_with_the_search_open(
         box = page.locator(".search-panel").bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, box
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        page.add_script_tag(path=str(AXE))
-        tags = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags
-        )
-        assert result["passes"], "axe ran no rule"
-        violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
-        assert violations == [], path
+        assert axe_violations(page) == [], path
         context.close()
 
 

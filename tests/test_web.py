@@ -19,6 +19,7 @@ from test_html import Page as PageText
 pytestmark = pytest.mark.slow
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 PAGES = ("index.html", f"{DOC}/en.html", f"{DOC}/zh-Hans.html", f"{DOC}/en+zh-Hans.html")
 WIDE, NARROW = 1280, 390
 WIDTHS = (WIDE, 768, NARROW)
@@ -38,6 +39,16 @@ def site(built: Built) -> Iterator[str]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
+
+
+def axe_violations(page: Page) -> list[tuple[str, list]]:
+    """axe-core's WCAG A and AA findings on the page (it must have run rules: `passes`)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+    )
+    assert result["passes"], "axe ran no rule"
+    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
 
 
 def open_page(browser: Browser, url: str, width: int, **options: object) -> Page:
@@ -97,14 +108,7 @@ def test_axe_finds_no_violation(browser: Browser, site: str, path: str, width: i
     if path != "index.html":
         page.click(".other-editions > summary")  # its list checked too
         assert page.is_visible(".other-editions a")
-    page.add_script_tag(path=str(AXE))
-    tags = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags
-    )
-    assert result["passes"], "axe ran no rule"
-    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
-    assert violations == []
+    assert axe_violations(page) == []
 
 
 def test_wide_screen_sets_each_units_halves_side_by_side(browser: Browser, site: str) -> None:
