@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from folio.build import BuildResult, SiteWork, plan, prepare
+from folio.build import jobs_of
 from folio.config import find_project
 from folio.render.page import page_context
 from folio.render.pdf import print_html
@@ -19,8 +19,7 @@ from folio.render.pdf import print_html
 
 def main(project_dir: str, edition: str, out: str) -> None:
     project = find_project(Path(project_dir))
-    targets = plan(project, ["pdf"], [edition])
-    job = prepare(project, targets, BuildResult([]), {}, SiteWork())[0]
+    job = jobs_of(project, ["pdf"], [edition])[0]
     context = page_context(job.project, job.edition, job.parts)
     Path(out).write_text(print_html(context), encoding="utf-8")
 

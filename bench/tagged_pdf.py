@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from folio.build import BuildResult, SiteWork, plan, prepare
+from folio.build import jobs_of
 from folio.config import find_project
 from folio.render.page import page_context
 from folio.render.pdf import ProjectFetcher, install_justification, lay_out, print_html
@@ -32,7 +32,7 @@ def render(html: str, root: Path, tagged: bool) -> float:
 
 def main(project_dir: str, edition: str, rounds: str = "7") -> None:
     project = find_project(Path(project_dir))
-    job = prepare(project, plan(project, ["pdf"], [edition]), BuildResult([]), {}, SiteWork())[0]
+    job = jobs_of(project, ["pdf"], [edition])[0]
     html = print_html(page_context(job.project, job.edition, job.parts))
     install_justification()
     render(html, project.root, False)  # warm: fonts, Pango's font map

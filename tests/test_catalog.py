@@ -124,7 +124,8 @@ def test_a_removed_unit_becomes_obsolete_and_its_translation_stays(project: Path
 
 def test_a_line_break_between_han_characters_is_no_space(tmp_path: Path) -> None:
     translations = Translations(tmp_path / "x.po", {"key": "全球安全\n倡议 is GSI"}, {"key": 1})
-    (inlines,) = parse_translations(translations, tmp_path, tmp_path, []).values()
+    parsed, _ = parse_translations(translations, set(translations.strings), tmp_path, tmp_path, [])
+    (inlines,) = parsed.values()
     html = pandoc.write_pieces([[pandoc.plain(inlines)]], "html")[0]
     assert html == "全球安全倡议 is GSI"
 

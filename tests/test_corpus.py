@@ -262,7 +262,7 @@ def test_catalog_round_trip_gives_the_english_edition_unit_for_unit(
     from folio.config import find_project
     from folio.edition import align
     from folio.segments import map_leaves
-    from folio.workflow import read_source
+    from folio.source import read_source
 
     project = find_project(corpus.root)
     source = read_source(project, doc)

@@ -11,9 +11,8 @@ from hypothesis import strategies as st
 
 from folio.catalog import Translations
 from folio.document import read_document
-from folio.edition import align, is_comment
-from folio.segments import meta_inlines, segment
-from folio.workflow import Source
+from folio.edition import align
+from folio.source import from_document, is_comment
 
 FRONT = "---\ntitle: Generated\nauthor: Hypothesis\ndate: 2024-01-01\nlang: en\n---\n\n"
 word = st.sampled_from(
@@ -55,8 +54,7 @@ def test_a_catalog_copying_its_msgids_reassembles_the_source(body: str) -> None:
         path = root / "source" / "doc.md"
         path.write_text(FRONT + body, encoding="utf-8")
         document = read_document(path)
-        meta = meta_inlines(document)
-        source = Source(document, meta, segment(document, meta))
+        source = from_document(document)
         identity = Translations(root / "x.po", {u.key: u.key for u in source.units}, {})
         edition = align(source, ("zh-Hans",), {"zh-Hans": identity}, root)
     assert sum(edition.fallbacks.values()) == 0, edition.warnings

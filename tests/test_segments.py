@@ -11,8 +11,8 @@ import pytest
 from conftest import ROOT
 from folio.catalog import Translations
 from folio.config import find_project
-from folio.edition import align, is_comment
-from folio.workflow import read_source
+from folio.edition import align
+from folio.source import is_comment, read_source
 
 FIXTURE = Path(__file__).parent / "fixtures" / "torture"
 
@@ -109,7 +109,7 @@ def test_a_catalog_that_copies_its_msgids_gives_the_same_ast(torture) -> None:
 
 
 def test_footnotes_reach_the_web_page(torture) -> None:
-    from folio.render.compose import html_parts
+    from folio.render.parts import html_parts
 
     project, source = torture
     parts = html_parts(align(source, ("en",), {}, project.root))
@@ -119,7 +119,7 @@ def test_footnotes_reach_the_web_page(torture) -> None:
 
 
 def test_the_abstract_is_shown_in_every_language(torture) -> None:
-    from folio.render.compose import html_parts
+    from folio.render.parts import html_parts
 
     project, source = torture
     abstract = next(u.key for u in source.units if u.kind == "abstract")
@@ -130,7 +130,7 @@ def test_the_abstract_is_shown_in_every_language(torture) -> None:
 
 
 def test_the_web_body_is_written_only_when_asked_for(torture) -> None:
-    from folio.render.compose import html_parts
+    from folio.render.parts import html_parts
 
     project, source = torture
     edition = align(source, ("en",), {}, project.root)

@@ -188,7 +188,7 @@ def compose(
     aligned: Callable[[str, tuple[str, ...]], Edition],
 ) -> CollectionEdition:
     """The collection's edition in `languages`, from each document's aligned edition."""
-    from folio.render.compose import meta_html
+    from folio.render.parts import meta_html
 
     source = project.settings.source_language
     editions = [aligned(doc, languages) for doc in collection.documents]
@@ -331,7 +331,7 @@ def is_collection(project: Project, name: str) -> bool:
 
 def collection_front(project: Project, name: str):
     """A collection's date and front matter as HTML in every language, for the home page."""
-    from folio.render.compose import meta_html
+    from folio.render.parts import meta_html
 
     collection = load_collection(project, project.source_dir / f"{name}{SUFFIX}")
     source = project.settings.source_language

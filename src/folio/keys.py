@@ -10,34 +10,11 @@ from urllib.parse import quote
 
 from folio import __version__
 from folio.config import Project
+from folio.render.formats import FORMATS, downloads
 
 # Packages whose versions change what folio writes.
 TOOLS = ("pypandoc-binary", "weasyprint", "babel", "uharfbuzz", "jinja2", "pypdfium2", "nh3")
 TOOLS += ("opencc",)  # converts zh-Hant, zh-HK and zh-TW text from the zh-Hans catalogs
-# The template files each format reads (besides brand.yaml, its logo and ui/*.po).
-TEMPLATES = {
-    # A page, its fonts' stylesheet, and the site's files that come with it (home page, assets).
-    "html": (
-        *("web.html.j2", "web-fonts.css.j2", "web-policy.html.j2", "web-brand.html.j2"),
-        *("web-footer.html.j2", "fonts.css.j2", "web.css", "site.js", "index.html.j2"),
-        "web-downloads.html.j2",
-        *("web-search.html.j2", "search.css", "search.js"),
-    ),
-    "pdf": (
-        "print.html.j2",
-        "print.css",
-        "cover.html.j2",
-        "back-cover.html.j2",
-        "cover.css",
-        "fonts.css.j2",
-        "paper.css.j2",
-    ),
-    "epub": (
-        *("epub.css.j2", "cover.html.j2", "cover.css", "cover-image.html.j2", "fonts.css.j2"),
-        "paper.css.j2",
-    ),
-}
-TEMPLATES["booklet"] = TEMPLATES["pdf"]  # imposed from the PDF
 
 
 @functools.cache
@@ -88,7 +65,7 @@ def output_key(project: Project, doc: str, languages: tuple[str, ...], fmt: str)
     parts += ["+".join(languages), fmt]
     if fmt == "html":
         # A web page lists its edition's downloads with their sizes: it changes with them.
-        made = [f for f in ("pdf", "epub", "booklet") if f in project.settings.formats]
+        made = [f for f in downloads() if f in project.settings.formats]
         parts += [output_key(project, doc, languages, other) for other in made]
     parts += [f"{path.relative_to(project.root)}:{file_digest(path)}" for path in files]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
@@ -97,9 +74,9 @@ def output_key(project: Project, doc: str, languages: tuple[str, ...], fmt: str)
 def templates_read(project: Project, fmt: str) -> list[str]:
     """The templates an output depends on: an EPUB's page list comes from the print edition's
     layout, when the project makes one."""
-    names = list(TEMPLATES[fmt])
+    names = list(FORMATS[fmt].templates)
     if fmt == "epub" and "pdf" in project.settings.formats:
-        names += [name for name in TEMPLATES["pdf"] if name not in names]
+        names += [name for name in FORMATS["pdf"].templates if name not in names]
     return names
 
 

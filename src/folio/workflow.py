@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from folio import catalog, glossary, pandoc, qa, variants
+from folio import catalog, glossary, qa, variants
 from folio.config import (
     Project,
     add_conversion,
@@ -14,22 +14,8 @@ from folio.config import (
     check_language_tag,
     find_project,
 )
-from folio.document import Document, read_document
 from folio.errors import FolioError
-from folio.segments import Unit, meta_inlines, segment
-
-
-@dataclass(frozen=True)
-class Source:
-    """A parsed document and its units."""
-
-    document: Document
-    meta: dict[str, list[pandoc.Inline]]
-    units: list[Unit]
-
-    @property
-    def keys(self) -> list[str]:
-        return [unit.key for unit in self.units]
+from folio.source import read_source
 
 
 @dataclass(frozen=True)
@@ -38,12 +24,6 @@ class LanguageStatus:
     language: str
     stats: catalog.Stats
     glossary: int = 0  # glossary findings
-
-
-def read_source(project: Project, doc: str) -> Source:
-    document = read_document(project.source_path(doc))
-    meta = meta_inlines(document)
-    return Source(document, meta, segment(document, meta))
 
 
 def reference(project: Project, path: Path) -> str:

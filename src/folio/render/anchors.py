@@ -18,6 +18,8 @@ from folio.sanitize import ATTR_AT
 RESERVED = re.compile(r"footnotes|TOC|title-block-header|text|fn\d+|fnref\d+|page-\d+|u\d+(-.+)?")
 RAW_ID = re.compile(r"""(\bid\s*=\s*)(["'])(.*?)\2""", re.I)
 RAW_HREF = re.compile(r"""(\bhref\s*=\s*)(["'])#(.*?)\2""", re.I)
+# Nodes that hold neither an id nor a link: the walks below pass them by (most of a text).
+_TEXT = frozenset({"Str", "Space", "SoftBreak", "LineBreak", "Math"})
 
 
 def unique_ids(blocks: list[pandoc.Block], own: set[str]) -> list[pandoc.Block]:
@@ -34,7 +36,7 @@ def all_ids(node: Any) -> list[str]:
     if isinstance(node, list):
         for child in node:
             found += all_ids(child)
-    elif isinstance(node, dict) and "t" in node:
+    elif isinstance(node, dict) and "t" in node and node["t"] not in _TEXT:
         kind = node["t"]
         if kind in ("RawBlock", "RawInline"):
             found += [m[3] for m in RAW_ID.finditer(node["c"][1])]
@@ -74,7 +76,7 @@ class Renamer:
     def ids(self, node: Any) -> Any:
         if isinstance(node, list):
             return [self.ids(child) for child in node]
-        if not isinstance(node, dict) or "c" not in node:
+        if not isinstance(node, dict) or "c" not in node or node["t"] in _TEXT:
             return node
         kind = node["t"]
         if kind in ("RawBlock", "RawInline"):
@@ -97,7 +99,7 @@ class Renamer:
         """Links to a renamed first holder follow it."""
         if isinstance(node, list):
             return [self.links(child) for child in node]
-        if not isinstance(node, dict) or "c" not in node:
+        if not isinstance(node, dict) or "c" not in node or node["t"] in _TEXT:
             return node
         kind = node["t"]
         if kind in ("RawBlock", "RawInline"):

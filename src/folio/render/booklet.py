@@ -16,6 +16,8 @@ from pypdf.generic import (
     RectangleObject,
 )
 
+from folio.render.job import Job, Made
+
 MM = 72 / 25.4  # PDF points in a millimetre
 # Crop and fold marks: 1 mm clear of the bleed, 5 mm long, hairlines in registration colour.
 MARK_GAP = 1 * MM
@@ -117,6 +119,13 @@ class Sheet:
         lines.append(((spine, bottom - near, spine, bottom - far), True))
         lines.append(((spine, top + near, spine, top + far), True))
         return lines
+
+
+def render(job: Job) -> Made:
+    """A target's booklet, imposed from its edition's print PDF."""
+    settings = job.project.settings
+    booklet, sides = impose(job.print_pdf or b"", settings.booklet_creep_mm, settings.sheet_mm)
+    return Made(booklet, sides)
 
 
 def impose(

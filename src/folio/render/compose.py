@@ -26,23 +26,29 @@ def lang_attrs(lang: str, xml: bool) -> dict[str, str]:
 
 def body(edition: Edition, xml: bool = False) -> list[pandoc.Block]:
     """The text, one unit per row; bilingual editions interleave each unit's languages."""
-    blocks: list[pandoc.Block] = []
-    for number, row in enumerate(edition.rows, start=1):
-        if len(row.texts) > 1 and row.kind == "Header":
-            blocks.append(bilingual_heading(row, xml))
-        elif len(row.texts) > 1:
-            # Anchors per pair and per half: layouts and readers find a unit's languages by them.
-            halves = [
-                pandoc.div([unit(text, xml, role)], f"u{number}-{text.lang}", ["half"])
-                for text, role in zip(row.texts, roles(row), strict=True)
-            ]
-            blocks.append(pandoc.div(halves, f"u{number}", ["pair"]))
-        else:
-            blocks.append(unit(row.texts[0], xml, "primary", f"u{number}"))
-    own = {f"u{n}" for n in range(1, len(edition.rows) + 1)}
-    own |= {f"u{n}-{lang}" for n in range(1, len(edition.rows) + 1) for lang in edition.languages}
-    blocks = unique_ids(blocks, own)
+    blocks = [row_block(number, row, xml) for number, row in enumerate(edition.rows, start=1)]
+    blocks = unique_ids(blocks, own_ids(edition))
     return raw_as_xhtml(blocks) if xml else blocks
+
+
+def row_block(number: int, row: Row, xml: bool = False) -> pandoc.Block:
+    """One row as a block: a unit, a pair of halves, or a heading holding every language."""
+    if len(row.texts) > 1 and row.kind == "Header":
+        return bilingual_heading(row, xml)
+    if len(row.texts) > 1:
+        # Anchors per pair and per half: layouts and readers find a unit's languages by them.
+        halves = [
+            pandoc.div([unit(text, xml, role)], f"u{number}-{text.lang}", ["half"])
+            for text, role in zip(row.texts, roles(row), strict=True)
+        ]
+        return pandoc.div(halves, f"u{number}", ["pair"])
+    return unit(row.texts[0], xml, "primary", f"u{number}")
+
+
+def own_ids(edition: Edition) -> set[str]:
+    """The ids folio gives the body's rows and halves (u3, u3-en)."""
+    rows = range(1, len(edition.rows) + 1)
+    return {f"u{n}" for n in rows} | {f"u{n}-{lang}" for n in rows for lang in edition.languages}
 
 
 def roles(row: Row) -> list[str]:
@@ -104,37 +110,6 @@ def meta_keys(edition: Edition) -> list[tuple[str, str]]:
     """The (field, language) pairs of the front matter that have a text."""
     keys = [(name, lang) for lang in edition.languages for name in TRANSLATABLE_META]
     return [key for key in keys if edition.meta_text(*key)]
-
-
-def meta_html(edition: Edition) -> dict[tuple[str, str], str]:
-    """The front matter alone as HTML, per field and language."""
-    keys = meta_keys(edition)
-    pieces = [[pandoc.plain(edition.meta_text(*key))] for key in keys]
-    return dict(zip(keys, pandoc.write_pieces(pieces, "html5", ["--wrap=none"]), strict=True))
-
-
-def html_parts(edition: Edition, web: bool = True) -> HtmlParts:
-    """Front matter, headings, the print body and (if asked for) the web body as HTML, in one
-    pandoc call."""
-    keys = meta_keys(edition)
-    blocks = body(edition)
-    heads = [b["c"] for b in blocks if b["t"] == "Header" and b["c"][1][0]]
-    pieces = [[pandoc.plain(edition.meta_text(*key))] for key in keys]
-    pieces += [[pandoc.plain(entry_inlines(inlines))] for _, _, inlines in heads]
-    printed = autospace(notes_in_place(blocks), edition.primary)
-    # The web body last, for two reasons: pandoc writes its footnotes after everything, and they
-    # are its own; and pandoc numbers code blocks through the call, so that the web body's ids
-    # follow the print body's whether or not a build needs the web body.
-    html = pandoc.write_pieces(
-        [*pieces, printed, *([blocks] if web else [])], "html5", ["--wrap=none"]
-    )
-    meta, entries = html[: len(keys)], html[len(keys) : len(pieces)]
-    headings = [
-        Heading(attr[0], level, text) for (level, attr, _), text in zip(heads, entries, strict=True)
-    ]
-    printed_html = break_at_quotes(html[len(pieces)])
-    web_html = html[-1] if web else ""
-    return HtmlParts(dict(zip(keys, meta, strict=True)), web_html, headings, printed_html)
 
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

@@ -17,7 +17,8 @@ from folio import fonts, pandoc
 from folio.document import TRANSLATABLE_META
 from folio.edition import Edition
 from folio.render import compose, epub_package
-from folio.render.page import PageContext, plain_text
+from folio.render.job import Job, Made
+from folio.render.page import PageContext, page_context, plain_text
 from folio.render.pagemap import PageMap, PageStart, mark_start, marker
 from folio.render.templating import render_template
 
@@ -60,6 +61,22 @@ def render_epub(context: PageContext, cover_png: bytes, pages: PageMap | None = 
         ]
         pandoc.write(pandoc.document(blocks, meta), "epub3", args, str(target))
         return finish(target.read_bytes(), context, starts)
+
+
+def render(job: Job) -> Made:
+    """A target's EPUB: its cover is the print edition's first page, its page list the print
+    edition's page breaks (laid out here when that PDF is not current)."""
+    from folio.collection import print_design
+    from folio.render.pdf import check_harfbuzz_subset, cover_png, render_cover_png, render_pdf
+
+    check_harfbuzz_subset()
+    context = page_context(job.project, job.edition, job.parts)
+    print_map, print_pdf = job.page_map, job.print_pdf
+    if job.paged and print_map is None:
+        pdf = render_pdf(context, *print_design(job.edition))
+        print_map, print_pdf = PageMap("", pdf.starts), pdf.data
+    cover = cover_png(print_pdf) if print_pdf else render_cover_png(context)
+    return Made(render_epub(context, cover, print_map))
 
 
 def finish(epub: bytes, context: PageContext, starts: list[PageStart]) -> bytes:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape
 
 import jinja2
 
 from folio import fonts
 from folio.brand import Brand
-from folio.edition import edition_name
-from folio.render.page import PageContext, plain_text
+from folio.cache import Table
+from folio.config import Project
+from folio.edition import edition_name, editions
+from folio.render.job import Job, Made
+from folio.render.page import PageContext, page_context, plain_text
 from folio.render.templating import render_template
 
 # Elements whose text is never drawn with the page's fonts.
@@ -60,6 +64,20 @@ def alternates(links: list[EditionLink]) -> list[tuple[str, tuple[str, ...]]]:
     return found + [("x-default", bilingual[0])] if bilingual else found
 
 
+def render(job: Job) -> Made:
+    """A target's web page."""
+    context = page_context(job.project, job.edition, job.parts)
+    return Made(render_html(context, edition_links(job.project, job.target.languages)))
+
+
+def edition_links(project: Project, current: tuple[str, ...]) -> list[EditionLink]:
+    """Links from one web page to every edition of the same document (siblings in one folder)."""
+    return [
+        EditionLink(f"{edition_name(languages)}.html", languages, languages == current)
+        for languages in editions(project)
+    ]
+
+
 def render_html(context: PageContext, links: list[EditionLink]) -> bytes:
     """The edition's page, which loads the site's stylesheets, script and fonts."""
     urls = SiteUrls(context.settings.site_url, context.edition.document)
@@ -82,25 +100,30 @@ def render_html(context: PageContext, links: list[EditionLink]) -> bytes:
 def site_fonts(
     environment: jinja2.Environment,
     brand: Brand,
-    pages: list[str],
+    pages: list[bytes],
     languages: tuple[str, ...],
-    made: dict[tuple[str, str], bytes],
+    memo: Table,
 ) -> dict[str, bytes]:
     """The site's fonts, by path under build/site/: WOFF2 subsets of exactly the characters its
     pages draw (one set for every page, which readers' browsers then keep), and assets/fonts.css
     with their @font-face rules, each language's font rule, and the show-languages control's.
-    `made` holds the subsets made before, by face file and characters, and takes the new ones."""
+    `memo` keeps each page's characters and each subset made, for the next build."""
     used: dict[str, set[str]] = {}
     for page in pages:
-        for lang, chars in text_by_language(page).items():
+        for lang, chars in page_characters(page, memo).items():
             used.setdefault(lang, set()).update(chars)
     files: dict[str, bytes] = {}
     faces = []
     for face, chars in fonts.faces_for(brand, used):
         name = face.file_name.rsplit(".", 1)[0] + ".woff2"
-        if (name, chars) not in made:
-            made[name, chars] = fonts.woff2(fonts.subset(face, chars))
-        files[f"assets/fonts/{name}"] = made[name, chars]
+        status = face.path.stat()
+        key = memo.key("woff2", str(face.path), str(face.index), name, chars)
+        key = memo.key(key, str(status.st_mtime_ns), str(status.st_size))
+        made = memo.get(key)
+        if made is None:
+            made = fonts.woff2(fonts.subset(face, chars))
+            memo.put(key, made)
+        files[f"assets/fonts/{name}"] = made
         faces.append((face, f"fonts/{name}"))
     css = render_template(
         environment, "web-fonts.css.j2", brand=brand, faces=faces, languages=languages
@@ -109,32 +132,57 @@ def site_fonts(
     return files
 
 
-class _TextByLanguage(HTMLParser):
-    """The characters drawn in each language: text nodes under their nearest `lang`."""
+def page_characters(page: bytes, memo: Table) -> dict[str, set[str]]:
+    """A page's characters by language, read once a page."""
+    key = memo.key("characters", page)
+    found = memo.get(key)
+    if found is None:
+        found = text_by_language(page.decode("utf-8"))
+        memo.put(key, found)
+    return found
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[tuple[str, str]] = []
-        self.found: dict[str, set[str]] = {}
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in VOID:
-            inherited = self.stack[-1][1] if self.stack else ""
-            self.stack.append((tag, dict(attrs).get("lang") or inherited))
-
-    def handle_endtag(self, tag: str) -> None:
-        while self.stack and self.stack.pop()[0] != tag:
-            pass
-
-    def handle_data(self, data: str) -> None:
-        if self.stack and not any(tag in UNDRAWN for tag, _ in self.stack):
-            self.found.setdefault(self.stack[-1][1], set()).update(data.strip())
+# A page's tokens: comments and declarations, tags (end mark, name, attributes), and text.
+_TOKENS = re.compile(r"<!--.*?-->|<[!?][^>]*>|<(/?)([a-zA-Z][^\s/>]*)([^>]*)>|([^<]+)", re.S)
+_LANG = re.compile(r"""(?:^|\s)lang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+# Elements whose content is text up to their end tag (HTML's raw text elements).
+RAW_TEXT = {"script", "style"}
 
 
 def text_by_language(html: str) -> dict[str, set[str]]:
-    parser = _TextByLanguage()
-    parser.feed(html)
-    return {lang: chars for lang, chars in parser.found.items() if chars}
+    """The characters drawn in each language: text nodes under their nearest `lang` (what
+    an HTML parser would say of folio's pages, in a tenth of the time)."""
+    stack: list[tuple[str, str]] = []
+    undrawn = 0  # open elements whose text is not drawn
+    found: dict[str, list[str]] = {}
+    position = 0
+    while match := _TOKENS.search(html, position):
+        position = match.end()
+        closing, name, attrs, data = match.groups()
+        if data is not None:
+            if stack and not undrawn:
+                found.setdefault(stack[-1][1], []).append(data.strip())
+        elif name is not None and closing:
+            name = name.lower()
+            while stack:
+                tag, _ = stack.pop()
+                undrawn -= tag in UNDRAWN
+                if tag == name:
+                    break
+        elif name is not None:
+            name = name.lower()
+            if name in VOID or attrs.endswith("/"):
+                continue
+            lang = _LANG.search(attrs)
+            inherited = stack[-1][1] if stack else ""
+            own = next(filter(None, lang.groups()), "") if lang else ""
+            stack.append((name, own or inherited))
+            undrawn += name in UNDRAWN
+            if name in RAW_TEXT:
+                end = html.lower().find(f"</{name}", position)
+                position = len(html) if end < 0 else end
+    chars = {lang: set(unescape("".join(texts))) for lang, texts in found.items()}
+    return {lang: drawn for lang, drawn in chars.items() if drawn}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The print edition: the page template rendered by WeasyPrint into an A5 PDF."""
+"""The print edition: the page template rendered by WeasyPrint into a PDF of the project's paper."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from folio import gate
 from folio.errors import FolioError
 from folio.render import hyphens, justify, punctuation
-from folio.render.page import PageContext
-from folio.render.pagemap import PageStart, read_page_map
+from folio.render.job import Job, Made
+from folio.render.page import PageContext, page_context
+from folio.render.pagemap import PageMap, PageStart, read_page_map
 from folio.render.templating import render_template
 
 # Beyond the bleed, room for the crop marks: a gap, then the marks (as the booklet's).
@@ -65,6 +66,16 @@ def render_pdf(
     finisher = BleedBox(context.settings.bleed_mm) if context.settings.bleed_mm else None
     document.write_pdf(output, finisher=finisher, pdf_variant=context.settings.pdf_variant)
     return Pdf(output.getvalue(), len(document.pages), read_page_map(document))
+
+
+def render(job: Job) -> Made:
+    """A target's print PDF, with the page map its EPUB's page list is made from."""
+    from folio.collection import print_design
+
+    check_harfbuzz_subset()
+    context = page_context(job.project, job.edition, job.parts)
+    pdf = render_pdf(context, *print_design(job.edition))
+    return Made(pdf.data, pdf.pages, PageMap(job.target.key, pdf.starts))
 
 
 def lay_out(html: str, root: Path, fetcher: URLFetcher):

@@ -7,14 +7,16 @@ from dataclasses import dataclass
 
 from babel.units import format_unit
 
+from folio.cache import Table
 from folio.config import Project
+from folio.render.formats import downloads
 from folio.render.html import site_fonts
 from folio.render.page import dir_attr, project_shared
 from folio.render.templating import render_template
 from folio.ui import Labels, direction, language_full_name, language_name
 
 # Downloads the home page offers, in this order, and the label of each.
-DOWNLOADS = {"pdf": "PDF", "epub": "EPUB", "booklet": "Print booklet (PDF)"}
+DOWNLOADS = downloads()
 # Files from templates/ that every page loads, as build/site/assets/ holds them.
 ASSETS = ("web.css", "site.js", "search.css", "search.js")
 
@@ -76,12 +78,11 @@ def render_index(project: Project, publications: list[Publication]) -> bytes:
     return html.encode("utf-8")
 
 
-def fonts(project: Project, pages: list[bytes], made: dict[tuple[str, str], bytes]):
+def fonts(project: Project, pages: list[bytes], memo: Table):
     """The fonts every page of the site loads, made for the characters of `pages`."""
     common = project_shared(project)
     languages = (project.settings.source_language, *project.settings.languages)
-    texts = [page.decode("utf-8") for page in pages]
-    return site_fonts(common.environment, common.brand, texts, languages, made)
+    return site_fonts(common.environment, common.brand, pages, languages, memo)
 
 
 def assets(project: Project) -> dict[str, bytes]:

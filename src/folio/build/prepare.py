@@ -1,0 +1,176 @@
+"""Stage 2: read every input the targets need and align each edition, before any rendering."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from folio import catalog, variants
+from folio.build.state import BuildState
+from folio.collection import (
+    collection_key,
+    compose,
+    contents_html,
+    is_collection,
+    load_collections,
+)
+from folio.config import Project
+from folio.edition import Edition, align
+from folio.errors import FolioError, display_path
+from folio.keys import output_key
+from folio.render.compose import HtmlParts
+from folio.render.formats import output_path
+from folio.render.job import Job, Target
+from folio.render.pagemap import PageMap
+from folio.render.parts import html_parts
+from folio.source import Source, read_source
+
+# Where each print page begins, per PDF, kept for EPUBs rebuilt while their PDF is current.
+PAGE_MAPS = ".pages"
+
+
+def source_of(state: BuildState, doc: str) -> Source:
+    """A document's source, read once a build (and parsed only when its bytes changed)."""
+    if doc not in state.sources:
+        state.sources[doc] = read_source(state.project, doc, state.cache)
+    return state.sources[doc]
+
+
+def check_coverage(state: BuildState, minimum: float) -> None:
+    """Fail if a catalog translates less than `minimum` % of its units, listing those missing."""
+    project = state.project
+    details = []
+    for doc in project.documents():
+        source = source_of(state, doc)
+        for lang in project.settings.languages:
+            path = project.po_path(doc, lang)
+            loaded = variants.load_catalog(project, doc, lang)
+            stats = catalog.stats(loaded, source.keys)
+            if stats.percent < minimum:
+                details.append(
+                    f"{display_path(path)}: {stats.translated} of {stats.total} units translated"
+                    f" ({stats.percent:.1f} %)"
+                )
+                details += [f"  {line}" for line in catalog.missing(loaded, source.keys, path)]
+    if details:
+        raise FolioError(
+            f"a catalog is below the minimum coverage of {minimum:g} %",
+            hint="translate the units listed, or lower min-coverage in [tool.folio]",
+            details=details,
+        )
+
+
+def prepare(state: BuildState, todo: list[Target], notes: list[str], fallbacks: dict) -> list[Job]:
+    """Every target's job: its edition aligned and its HTML parts written. Warnings about the
+    inputs go to `notes`, untranslated units per "document edition" to `fallbacks`; each
+    document's front matter is kept for the site's home page."""
+    from folio.brand import load_brand
+
+    project = state.project
+    load_brand(project.root / project.settings.brand)
+    collections = load_collections(project)
+    editions: dict[tuple[str, tuple[str, ...]], tuple[Edition, bool]] = {}
+    for doc in sorted({t.document for t in todo} - set(collections)):
+        source = source_of(state, doc)
+        wanted = {lang for t in todo if t.document == doc for lang in t.languages}
+        translations = load_translations(project, doc, wanted)
+        for languages in sorted({t.languages for t in todo if t.document == doc}):
+            memo = state.cache.table("rows", doc)
+            edition = align(source, languages, translations, project.root, memo)
+            editions[doc, languages] = (edition, True)
+    editions.update(collection_editions(state, todo, collections))
+    jobs = []
+    for (name, languages), (edition, own_page) in editions.items():
+        notes.extend(edition.warnings)
+        fallbacks[f"{name} {edition.name}"] = sum(edition.fallbacks.values())
+        targets = [t for t in todo if (t.document, t.languages) == (name, languages)]
+        web = own_page and any(t.format == "html" for t in targets)
+        parts = html_parts(edition, web=web, cache=state.cache.table("fragments", name))
+        state.site.fronts.setdefault(name, (edition.date, {}))[1].update(parts.meta)
+        # The web page of a collection is its contents, linking to its documents' own pages.
+        page = parts if own_page else replace(parts, body=contents_html(edition), headings=[])
+        for target in targets:
+            chosen = page if target.format == "html" else parts
+            jobs.append(job_for(project, target, edition, chosen, todo))
+    return jobs
+
+
+def collection_editions(
+    state: BuildState, todo: list[Target], collections: dict
+) -> dict[tuple[str, tuple[str, ...]], tuple[Edition, bool]]:
+    """The collections' editions, each composed from its documents' (whose pages are their
+    own: a collection's web page is its contents)."""
+    project = state.project
+    translations: dict[str, dict[str, catalog.Translations]] = {}
+
+    def aligned(doc: str, languages: tuple[str, ...]) -> Edition:
+        if doc not in translations:
+            translations[doc] = load_translations(project, doc)
+        memo = state.cache.table("rows", doc)
+        return align(source_of(state, doc), languages, translations[doc], project.root, memo)
+
+    found = {}
+    for name, languages in sorted({(t.document, t.languages) for t in todo}):
+        if name in collections:
+            edition = compose(project, collections[name], languages, aligned)
+            found[name, languages] = (edition, False)
+    return found
+
+
+def job_for(
+    project: Project, target: Target, edition: Edition, parts: HtmlParts, todo: list[Target]
+) -> Job:
+    """A target's job; an EPUB gets the page map of its print edition when that PDF is current
+    (a PDF rendered in this build hands its own over when done)."""
+    paged = target.format == "epub" and "pdf" in project.settings.formats
+    page_map, print_pdf = None, None
+    if paged and not any(edition_of(t) == edition_of(target, "pdf") for t in todo):
+        page_map = stored_page_map(project, target)
+        if page_map:
+            pdf = project.root / output_path(target.document, target.edition, "pdf")
+            print_pdf = pdf.read_bytes() if pdf.is_file() else None
+    return Job(project, target, edition, parts, page_map, paged, print_pdf)
+
+
+def edition_of(target: Target, fmt: str | None = None) -> tuple[str, tuple[str, ...], str]:
+    """A target's document, languages and format (another format of the same edition)."""
+    return target.document, target.languages, fmt or target.format
+
+
+def page_map_path(project: Project, target: Target) -> Path:
+    return project.build_dir / PAGE_MAPS / f"{target.document}.{target.edition}.json"
+
+
+def stored_page_map(project: Project, target: Target) -> PageMap | None:
+    """The page map kept from an earlier build of the target's PDF, if its inputs are the same."""
+    key = output_key(project, target.document, target.languages, "pdf")
+    if is_collection(project, target.document):
+        book = load_collections(project)[target.document]
+        key = collection_key(project, book, target.languages, "pdf")
+    try:
+        stored = PageMap.from_json(page_map_path(project, target).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return stored if stored.pdf_key == key else None
+
+
+def load_translations(
+    project: Project, doc: str, wanted: set[str] | None = None
+) -> dict[str, catalog.Translations]:
+    """The document's catalogs, of every language or of those `wanted` (an `en` edition of a
+    new document needs none)."""
+    return {
+        lang: variants.translations(project, doc, lang)
+        for lang in project.settings.languages
+        if wanted is None or lang in wanted
+    }
+
+
+def drop_stale_page_maps(project: Project, listed_pdfs: set[str]) -> None:
+    """Remove the page maps of PDFs no longer listed (a document or language gone)."""
+    folder = project.build_dir / PAGE_MAPS
+    if not folder.is_dir():
+        return
+    for path in folder.glob("*.json"):
+        if path.name not in listed_pdfs:
+            path.unlink()

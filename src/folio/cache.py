@@ -1,0 +1,181 @@
+"""Content-addressed results of earlier builds, under build/.cache/: safe to delete at any time.
+
+Every key is a digest of everything the value is made from, folio's own code included, so a
+value found is the value that would be computed; a cache only saves time, never changes a byte.
+The files are pickles, signed with a key of this user's (outside the project): a build/ folder
+that came with a project from elsewhere is never unpickled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import shutil
+from pathlib import Path
+from typing import Any
+
+from folio.files import write_atomic
+
+FOLDER = ".cache"
+# The signing key's file, in the user's cache folder.
+KEY_FILE = Path("folio", "cache-key")
+# Bump to drop every cache written by an earlier layout of this module.
+LAYOUT = "1"
+
+
+def digest(*parts: str | bytes) -> str:
+    """A key from its parts (SHA-256, the parts kept apart)."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        hashed.update(part.encode("utf-8") if isinstance(part, str) else part)
+        hashed.update(b"\0")
+    return hashed.hexdigest()
+
+
+class Table:
+    """Many small values by key (one document's rendered fragments, say), in one file.
+
+    Saved with the entries used in this build, and the unused ones only while they are fewer
+    than the used: an edited unit's old versions do not pile up, and a build of one edition
+    does not drop the others'."""
+
+    def __init__(self, path: Path | None, salt: str = "") -> None:
+        self.path = path
+        self.salt = salt
+        self.old: dict[str, Any] = load(path) if path else {}
+        self.used: dict[str, Any] = {}
+        self.added = False
+
+    def key(self, *parts: str | bytes) -> str:
+        """A key of this table: the parts and what every value depends on (folio's code)."""
+        return digest(self.salt, *parts)
+
+    def get(self, key: str) -> Any | None:
+        if key in self.used:
+            return self.used[key]
+        value = self.old.pop(key, None)
+        if value is not None:
+            self.used[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.used[key] = value
+        self.added = True
+
+    def save(self) -> None:
+        """Write the table if this build added to it (else the file holds all it used)."""
+        if self.path is None or not self.added:
+            return
+        kept = dict(self.old) if len(self.old) <= len(self.used) else {}
+        kept.update(self.used)
+        write_atomic(self.path, signed(kept))
+
+
+class Cache:
+    """The build's caches; with no folder, a cache that keeps nothing (every value computed)."""
+
+    def __init__(self, folder: Path | None, salt: str = "") -> None:
+        self.folder = folder
+        self.salt = digest(LAYOUT, salt)
+        self.tables: dict[tuple[str, str], Table] = {}
+        self.slots: dict[tuple[str, str], tuple[str, Any]] = {}
+
+    def key(self, *parts: str | bytes) -> str:
+        """A key of this cache: the parts and what every value depends on (folio's code)."""
+        return digest(self.salt, *parts)
+
+    def table(self, kind: str, name: str) -> Table:
+        """The table of `kind` for `name` (a document), loaded once a build."""
+        if (kind, name) not in self.tables:
+            self.tables[kind, name] = Table(self.file(kind, name), self.salt)
+        return self.tables[kind, name]
+
+    def one(self, kind: str, name: str, key: str) -> Any | None:
+        """The one value kept for `name` (a document's parsed source), if made from `key`."""
+        path = self.file(kind, name)
+        stored = load(path) if path else {}
+        return stored.get("value") if stored.get("key") == key else None
+
+    def keep_one(self, kind: str, name: str, key: str, value: Any) -> None:
+        """Keep `value` as `name`'s one value of `kind`, in place of the one before."""
+        self.slots[kind, name] = (key, value)
+
+    def save(self) -> None:
+        """Write what this build made or used."""
+        for table in self.tables.values():
+            table.save()
+        for (kind, name), (key, value) in self.slots.items():
+            path = self.file(kind, name)
+            if path:
+                write_atomic(path, signed({"key": key, "value": value}))
+
+    def prune(self, names: set[str]) -> None:
+        """Remove the files of documents that are gone."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.glob("*/*.pickle"):
+            if path.stem not in names:
+                path.unlink(missing_ok=True)
+
+    def file(self, kind: str, name: str) -> Path | None:
+        return self.folder / kind / f"{name}.pickle" if self.folder else None
+
+
+def signed(value: dict[str, Any]) -> bytes:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return hmac.digest(signing_key(), data, "sha256") + data
+
+
+def load(path: Path) -> dict[str, Any]:
+    """A cache file's contents; nothing if it is missing, damaged, of another layout, or not
+    signed with this user's key."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return {}
+    signature, data = raw[:32], raw[32:]
+    if not hmac.compare_digest(signature, hmac.digest(signing_key(), data, "sha256")):
+        return {}
+    try:
+        value = pickle.loads(data)
+    except Exception:  # noqa: BLE001 (a damaged cache file is a miss, never an error)
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+_key: bytes | None = None
+
+
+def signing_key() -> bytes:
+    """This user's key for the caches' signatures, made on first use."""
+    global _key
+    if _key is None:
+        home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        path = Path(home) / KEY_FILE
+        try:
+            _key = path.read_bytes()
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, secrets.token_bytes(32))
+            path.chmod(0o600)
+            _key = path.read_bytes()
+    return _key
+
+
+def usable() -> bool:
+    """Whether this user has a key (and so caches); without a writable home, no cache."""
+    try:
+        signing_key()
+    except OSError:
+        return False
+    return True
+
+
+def clear(build_dir: Path) -> None:
+    """Delete every cache of a project."""
+    with contextlib.suppress(FileNotFoundError):
+        shutil.rmtree(build_dir / FOLDER)

@@ -1,0 +1,108 @@
+"""The source model: a document read and segmented into the units its catalogs translate."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass
+
+from folio import html_spans, pandoc
+from folio.cache import Cache, digest
+from folio.config import Project
+from folio.document import Document, read_document
+from folio.segments import Leaf, Unit, Walker, meta_inlines, segment
+
+
+@dataclass(frozen=True)
+class Group:
+    """Top-level blocks that are one row of every edition (one block, or several that raw HTML
+    holds together), with what translating them alone takes."""
+
+    first: int  # the index of its first block in the document's blocks
+    last: int  # and of its last (comments between them belong to it)
+    published: tuple[int, ...]  # its blocks that are not comments
+    keys: tuple[str, ...]  # the units of its blocks, in reading order
+    skipping: bool  # whether an i18n:skip range is open where it starts
+    digest: str  # of its blocks
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parsed document, its units, and its rows."""
+
+    document: Document
+    meta: dict[str, list[pandoc.Inline]]
+    units: list[Unit]
+    groups: list[Group]
+
+    @property
+    def keys(self) -> list[str]:
+        return [unit.key for unit in self.units]
+
+
+def read_source(project: Project, doc: str, cache: Cache | None = None) -> Source:
+    """A document parsed and segmented; from the cache when its bytes were read before."""
+    path = project.source_path(doc)
+    key = ""
+    if cache is not None:
+        try:
+            key = cache.key("source", str(path), path.read_bytes())
+        except OSError:
+            key = ""  # read_document says what is wrong with the file
+        found = cache.one("source", doc, key) if key else None
+        if found is not None:
+            return found
+    source = from_document(read_document(path))
+    # Kept only if the file did not change while it was read (an editor saving meanwhile).
+    if cache is not None and key and cache.key("source", str(path), path.read_bytes()) == key:
+        cache.keep_one("source", doc, key, source)
+    return source
+
+
+def from_document(document: Document) -> Source:
+    """A document's units and rows."""
+    meta = meta_inlines(document)
+    units = segment(document, meta)
+    return Source(document, meta, units, groups(document, [u.key for u in units[len(meta) :]]))
+
+
+def groups(document: Document, body_keys: list[str]) -> list[Group]:
+    """The rows of the document: its published blocks grouped, each group with its units."""
+    blocks = document.blocks
+    skipping, consumed = [], []
+    count = 0
+
+    def visit(leaf: Leaf) -> list[pandoc.Inline]:
+        nonlocal count
+        count += 1
+        return leaf.inlines
+
+    walker = Walker(visit)
+    for block in blocks:
+        skipping.append(walker.skipping)
+        before = count
+        walker.block(block, "paragraph")
+        consumed.append(count - before)
+    starts = [0, *itertools.accumulate(consumed)]
+    published = [i for i, block in enumerate(blocks) if not is_comment(block)]
+    found = []
+    for group in html_spans.groups([blocks[i] for i in published]):
+        first, last = published[group[0]], published[group[-1]]
+        keys = body_keys[starts[first] : starts[last] + consumed[last]]
+        text = json.dumps(blocks[first : last + 1], ensure_ascii=False, separators=(",", ":"))
+        found.append(
+            Group(
+                first,
+                last,
+                tuple(published[i] for i in group),
+                tuple(keys),
+                skipping[first],
+                digest(text),
+            )
+        )
+    return found
+
+
+def is_comment(block: pandoc.Block) -> bool:
+    """An HTML comment: a note in the source (or an i18n directive), not content."""
+    return block["t"] == "RawBlock" and block["c"][1].lstrip().startswith("<!--")
