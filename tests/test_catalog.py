@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conftest import DOC, run_folio
 from folio import catalog, pandoc, pofile
+from folio.align import parse_translations
 from folio.catalog import Translations
-from folio.edition import parse_translations
 from folio.pofile import split_entries
 from folio.segments import Unit
 

@@ -258,9 +258,9 @@ def test_catalog_round_trip_gives_the_english_edition_unit_for_unit(
 ) -> None:
     """msgstr = msgid gives the English edition back; so does the pseudo-translation, its
     prefix taken off each unit."""
+    from folio.align import align
     from folio.catalog import Translations, load, translations
     from folio.config import find_project
-    from folio.edition import align
     from folio.segments import map_leaves
     from folio.source import read_source
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from folio.align import align
 from folio.catalog import Translations
 from folio.document import read_document
-from folio.edition import align
 from folio.source import from_document, is_comment
 
 FRONT = "---\ntitle: Generated\nauthor: Hypothesis\ndate: 2024-01-01\nlang: en\n---\n\n"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from folio.align import align
 from folio.catalog import Translations
 from folio.config import find_project
-from folio.edition import align
 from folio.source import is_comment, read_source
 
 FIXTURE = Path(__file__).parent / "fixtures" / "torture"

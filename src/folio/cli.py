@@ -8,23 +8,20 @@ import sys
 import threading
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
-
-from folio import __version__, catalog, collection, workflow
-from folio.build import build, editions
+from folio import __version__
 from folio.config import FORMATS, LAYOUTS, Project, find_project
-from folio.edition import edition_name
+from folio.edition import edition_name, editions
 from folio.errors import FolioError, display_path, from_os_error
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from folio import workflow
+
+# Each command imports what it uses when it runs: a build with nothing to do loads neither
+# rich, nor Babel's catalogs, nor any renderer (a no-op build is a third of a second).
 
 
 def parser() -> argparse.ArgumentParser:
@@ -98,47 +95,18 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    console = Console(stderr=False)
     try:
         project = find_project(args.project.resolve())
         if getattr(args, "layout", None):
             project = replace(project, settings=replace(project.settings, layout=args.layout))
-        if args.command == "extract":
-            report_files(console, workflow.extract(project), "template")
-        elif args.command == "update":
-            report_files(console, workflow.update(project), "catalog")
-        elif args.command == "check":
-            findings = workflow.check(project)
-            if args.collection:
-                findings = show_collection_findings(project, args.collection, findings)
-            for finding in findings if not args.collection else []:
-                print(finding)
-            if findings:
-                print(f"{len(findings)} finding(s).", file=sys.stderr)
-                return 1
-            console.print("No findings.")
-        elif args.command == "init-lang":
-            report_files(console, workflow.init_language(project, args.tag, args.base), "file")
-        elif args.command == "export":
-            from folio import xliff
-
-            out = args.output and args.output.resolve()
-            report_files(console, xliff.export_project(project, out, args.language), "file")
-        elif args.command == "import":
-            return import_xliff(console, project, args.files)
-        elif args.command == "status":
-            rows = workflow.status(project)
-            if args.collection:
-                rows = collection.status_rows(project, args.collection, rows)
-            show_status(console, rows, args.json)
-        elif args.command == "build":
+        if args.command == "build":
             known = [edition_name(e) for e in editions(project)]
             for name in args.edition or []:
                 if name not in known:
                     raise FolioError(f"unknown edition {name!r}", hint=f"known: {', '.join(known)}")
-            run_build(console, project, args)
-        elif args.command == "serve":
-            run_serve(console, project, args)
+            run_build(project, args)
+            return 0
+        return run_command(project, args)
     except FolioError as error:
         report_error(error)
         return 1
@@ -148,6 +116,45 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("folio: interrupted", file=sys.stderr)
         return 130
+
+
+def run_command(project: Project, args: argparse.Namespace) -> int:
+    """Every command but build."""
+    from rich.console import Console
+
+    from folio import collection, workflow
+
+    console = Console(stderr=False)
+    if args.command == "extract":
+        report_files(console, workflow.extract(project), "template")
+    elif args.command == "update":
+        report_files(console, workflow.update(project), "catalog")
+    elif args.command == "check":
+        findings = workflow.check(project)
+        if args.collection:
+            findings = show_collection_findings(project, args.collection, findings)
+        for finding in findings if not args.collection else []:
+            print(finding)
+        if findings:
+            print(f"{len(findings)} finding(s).", file=sys.stderr)
+            return 1
+        console.print("No findings.")
+    elif args.command == "init-lang":
+        report_files(console, workflow.init_language(project, args.tag, args.base), "file")
+    elif args.command == "export":
+        from folio import xliff
+
+        out = args.output and args.output.resolve()
+        report_files(console, xliff.export_project(project, out, args.language), "file")
+    elif args.command == "import":
+        return import_xliff(console, project, args.files)
+    elif args.command == "status":
+        rows = workflow.status(project)
+        if args.collection:
+            rows = collection.status_rows(project, args.collection, rows)
+        show_status(console, rows, args.json)
+    elif args.command == "serve":
+        run_serve(console, project, args)
     return 0
 
 
@@ -188,6 +195,8 @@ def report_files(console: Console, changed: list[Path], what: str) -> None:
 
 def show_collection_findings(project: Project, name: str, findings: list) -> list:
     """Print a collection's findings under each of its documents; returns them."""
+    from folio import collection
+
     groups = collection.check_groups(project, name, findings)
     for doc, found in groups.items():
         print(f"{doc}: {len(found)} finding(s)")
@@ -197,6 +206,10 @@ def show_collection_findings(project: Project, name: str, findings: list) -> lis
 
 
 def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: bool) -> None:
+    from rich.table import Table
+
+    from folio import catalog
+
     if as_json:
         data = [
             {
@@ -232,8 +245,34 @@ def show_status(console: Console, rows: list[workflow.LanguageStatus], as_json: 
     console.print(table)
 
 
-def run_build(console: Console, project, args: argparse.Namespace) -> None:
+def run_build(project: Project, args: argparse.Namespace) -> None:
     """Build, with a progress display on a terminal once the build takes over a second."""
+    from folio.build import build
+
+    def run(report=None):
+        return build(project, args.format, args.edition, args.force, args.jobs, report, args.strict)
+
+    result = run() if args.quiet else with_progress(run)
+    for warning in result.warnings:
+        print(f"folio: warning: {warning}", file=sys.stderr)
+    if not args.quiet:
+        from rich.console import Console
+
+        show_summary(Console(stderr=False), result)
+
+
+def with_progress(run):
+    """`run(report)`, showing its progress on a terminal once it takes over a second."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     errors = Console(stderr=True)
     progress = Progress(
         SpinnerColumn(),
@@ -243,7 +282,7 @@ def run_build(console: Console, project, args: argparse.Namespace) -> None:
         TimeElapsedColumn(),
         console=errors,
         transient=True,
-        disable=args.quiet or not errors.is_terminal,
+        disable=not errors.is_terminal,
     )
     task = progress.add_task("building", total=None)
 
@@ -253,19 +292,15 @@ def run_build(console: Console, project, args: argparse.Namespace) -> None:
     show = threading.Timer(1.0, progress.start)
     show.start()
     try:
-        result = build(
-            project, args.format, args.edition, args.force, args.jobs, report, args.strict
-        )
+        return run(report)
     finally:
         show.cancel()
         progress.stop()
-    for warning in result.warnings:
-        print(f"folio: warning: {warning}", file=sys.stderr)
-    if not args.quiet:
-        show_summary(console, result)
 
 
 def show_summary(console: Console, result) -> None:
+    from rich.table import Table
+
     times = {r.target.path: r.seconds for r in result.rebuilt}
     table = Table("output", "format", "pages", "size", "time")
     for output in result.outputs:
@@ -289,6 +324,7 @@ def show_summary(console: Console, result) -> None:
 
 def run_serve(console: Console, project: Project, args: argparse.Namespace) -> None:
     """Build the web pages, then serve them, rebuilding what an edit changes."""
+    from folio.build import build
     from folio.serve import serve
 
     formats = ["html", *(f for f in args.format or [] if f != "html")]

@@ -10,6 +10,7 @@ import yaml
 
 from folio import pandoc, yamlsafe
 from folio.config import check_language_tag
+from folio.edition import SUBJECT
 from folio.errors import FolioError
 
 # Front-matter fields a translator translates, in the order the catalog lists them.
@@ -22,7 +23,6 @@ TRANSLATABLE_META = (
     "abstract",
 )
 # Each subject is a unit of its own, named "subject:1", "subject:2", … in the catalog's order.
-SUBJECT = "subject"
 
 
 @dataclass(frozen=True)

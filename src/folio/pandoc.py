@@ -9,8 +9,6 @@ import subprocess
 from collections.abc import Callable
 from typing import Any
 
-import pypandoc
-
 Block = dict[str, Any]
 Inline = dict[str, Any]
 
@@ -23,6 +21,8 @@ READ_FORMAT = "markdown-yaml_metadata_block"
 
 
 def version() -> str:
+    import pypandoc  # its import looks for pandoc: only when a build calls pandoc
+
     return pypandoc.get_pandoc_version()
 
 
@@ -31,6 +31,8 @@ def executable() -> str:
     """The pandoc that pypandoc-binary ships. folio runs it itself: pypandoc's convert_text
     starts pandoc three more times a call to list its formats and version (26 starts in a build
     of the seed, 0.5 s of CPU)."""
+    import pypandoc
+
     return pypandoc.get_pandoc_path()
 
 

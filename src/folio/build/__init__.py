@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from folio.build.manifest import Output, output_of, read_manifest, unlist, write_manifest
+from folio.build.pagemaps import drop_stale_page_maps, page_map_path
 from folio.build.plan import is_current, plan
-from folio.build.pool import Rendered, worker_pool
-from folio.build.prepare import (
-    check_coverage,
-    drop_stale_page_maps,
-    page_map_path,
-    prepare,
-)
-from folio.build.render import Report, made_from_others, run
-from folio.build.site import publish_site, stage_search, with_downloads, write_changed
+from folio.build.site import publish_site, stage_search, write_changed
 from folio.build.state import BuildState
 from folio.cache import Cache
 from folio.collection import load_collections
@@ -27,8 +21,15 @@ from folio.config import Project
 from folio.edition import editions
 from folio.files import exclusive_lock
 from folio.render.formats import FORMATS
-from folio.render.job import Job
 from folio.staging import remove_leftovers, staging
+
+if TYPE_CHECKING:
+    from folio.build.pool import Rendered
+    from folio.build.render import Report
+    from folio.render.job import Job
+
+# The stages that read, align and render (prepare, render) are imported when a build has
+# something to make: a build with nothing to do loads no parser, catalog reader or renderer.
 
 LOCK = ".lock"
 
@@ -68,6 +69,8 @@ def build(
         state.previous = {entry["path"]: entry for entry in read_manifest(project)}
         minimum = project.settings.min_coverage
         if minimum is not None or strict:
+            from folio.build.prepare import check_coverage
+
             check_coverage(state, 100.0 if minimum is None else minimum)
         targets = plan(project, formats, only)
         result = BuildResult([])
@@ -97,6 +100,8 @@ def build(
 def jobs_of(project: Project, formats: list[str], only: list[str] | None = None) -> list[Job]:
     """The render jobs of a project's targets, prepared as a build would, without a cache (for
     tools that look at what a renderer is given: the benchmarks)."""
+    from folio.build.prepare import prepare
+
     state = BuildState(project, Cache(None))
     return prepare(state, plan(project, formats, only), [], {})
 
@@ -123,6 +128,11 @@ def render(
     formats made from another's output, then the downloads the web pages list."""
     if not todo:
         return []
+    from folio.build.pool import worker_pool
+    from folio.build.prepare import prepare
+    from folio.build.render import made_from_others, run
+    from folio.build.site import with_downloads
+
     direct = [t for t in todo if not FORMATS[t.format].made_from]
     heavy = sum(FORMATS[t.format].heavy for t in direct)
     with worker_pool(jobs or os.cpu_count() or 1, heavy, len(direct) - heavy) as workers:

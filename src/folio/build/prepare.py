@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from folio import catalog, variants
+from folio.align import align
+from folio.build.pagemaps import stored_page_map
 from folio.build.state import BuildState
 from folio.collection import (
-    collection_key,
     compose,
     contents_html,
-    is_collection,
     load_collections,
 )
 from folio.config import Project
-from folio.edition import Edition, align
+from folio.edition import Edition
 from folio.errors import FolioError, display_path
-from folio.keys import output_key
 from folio.render.compose import HtmlParts
 from folio.render.formats import output_path
 from folio.render.job import Job, Target
-from folio.render.pagemap import PageMap
 from folio.render.parts import html_parts
 from folio.source import Source, read_source
-
-# Where each print page begins, per PDF, kept for EPUBs rebuilt while their PDF is current.
-PAGE_MAPS = ".pages"
 
 
 def source_of(state: BuildState, doc: str) -> Source:
@@ -137,23 +131,6 @@ def edition_of(target: Target, fmt: str | None = None) -> tuple[str, tuple[str, 
     return target.document, target.languages, fmt or target.format
 
 
-def page_map_path(project: Project, target: Target) -> Path:
-    return project.build_dir / PAGE_MAPS / f"{target.document}.{target.edition}.json"
-
-
-def stored_page_map(project: Project, target: Target) -> PageMap | None:
-    """The page map kept from an earlier build of the target's PDF, if its inputs are the same."""
-    key = output_key(project, target.document, target.languages, "pdf")
-    if is_collection(project, target.document):
-        book = load_collections(project)[target.document]
-        key = collection_key(project, book, target.languages, "pdf")
-    try:
-        stored = PageMap.from_json(page_map_path(project, target).read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return stored if stored.pdf_key == key else None
-
-
 def load_translations(
     project: Project, doc: str, wanted: set[str] | None = None
 ) -> dict[str, catalog.Translations]:
@@ -164,13 +141,3 @@ def load_translations(
         for lang in project.settings.languages
         if wanted is None or lang in wanted
     }
-
-
-def drop_stale_page_maps(project: Project, listed_pdfs: set[str]) -> None:
-    """Remove the page maps of PDFs no longer listed (a document or language gone)."""
-    folder = project.build_dir / PAGE_MAPS
-    if not folder.is_dir():
-        return
-    for path in folder.glob("*.json"):
-        if path.name not in listed_pdfs:
-            path.unlink()

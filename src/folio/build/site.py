@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from folio.build.pool import Rendered
-from folio.build.prepare import load_translations, source_of
 from folio.build.state import BuildState
 from folio.collection import collection_front, is_collection, load_collections
 from folio.config import Project
-from folio.edition import align, edition_name, editions
+from folio.edition import edition_name, editions
 from folio.keys import assets_of
 from folio.render.formats import downloads, output_path
 from folio.render.job import Target
 from folio.staging import Staging
+
+if TYPE_CHECKING:
+    from folio.build.pool import Rendered
 
 SITE = "build/site"
 
@@ -26,8 +28,6 @@ def publish_site(
     """The site's home page, assets, fonts and downloads (the PDFs and EPUBs), by path from the
     root; nothing when there is no site to make or keep up to date, or when nothing changed and
     the site is whole. A site built before gets the new downloads of any later build."""
-    from folio.render import site
-
     project = state.project
     whole = all((project.root / SITE / name).exists() for name in ("index.html", "assets"))
     wanted = (
@@ -35,6 +35,8 @@ def publish_site(
     )
     if not wanted or (not rebuilt and whole):
         return {}
+    from folio.render import site
+
     files = {f"{SITE}/{path}": data for path, data in site.assets(project).items()}
     publications = []
     # Collections first; the home page lists only the documents in none (a collection's page
@@ -80,18 +82,20 @@ def with_downloads(state: BuildState, rebuilt: list[Rendered]) -> list[Rendered]
 def stage_search(state: BuildState, rebuilt: list[Rendered]):
     """The site's search indexes, made again for each language whose pages changed (when the
     project makes a web site)."""
-    from folio.render import search
-    from folio.ui import language_name
-
     project = state.project
     if "html" not in project.settings.formats:
         return None
+    changed = any(r.target.format == "html" for r in rebuilt)
+    if not changed and (project.root / SITE / "pagefind" / "languages.json").is_file():
+        return None
+    from folio.render import search
+    from folio.ui import language_name
+
     pages = [
         search.Page(doc, Path(path).stem, data)
         for doc in project.documents()
         for path, data in outputs_of(state, doc, rebuilt, lambda f: f == "html").items()
     ]
-    changed = any(r.target.format == "html" for r in rebuilt)
     languages = (project.settings.source_language, *project.settings.languages)
     names = {lang: language_name(lang) for lang in languages}
     return search.stage(project.build_dir, pages, changed, names)
@@ -129,6 +133,8 @@ def outputs_of(
 def publication(state: BuildState, doc: str, files: dict[str, bytes]):
     """What the home page says of a document: its front matter in every language, its
     editions and their files."""
+    from folio.align import align
+    from folio.build.prepare import load_translations, source_of
     from folio.render.parts import meta_html
     from folio.render.site import EditionEntry, Publication
 
