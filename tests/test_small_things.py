@@ -43,14 +43,13 @@ def test_update_leaves_an_unchanged_catalog_alone_whatever_wrote_it(project: Pat
 
 def test_an_image_changes_the_keys_of_the_documents_that_show_it_only(project: Path) -> None:
     from folio.config import find_project
-    from folio.keys import file_digest, output_key
+    from folio.keys import output_key
 
     source = project / "source"
     (source / "note.md").write_text(NEW + "\n![A figure](figure.png)\n", encoding="utf-8")
     (source / "figure.png").write_bytes(b"one")
 
     def keys() -> tuple[str, str]:
-        file_digest.cache_clear()
         folio_project = find_project(project)
         return (
             output_key(folio_project, DOC, ("en",), "pdf"),

@@ -75,6 +75,11 @@ def parser() -> argparse.ArgumentParser:
         help="fail unless every unit is translated (or min-coverage of [tool.folio] is met)",
     )
     build_command.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="compute every stage again, without build/.cache (the outputs are the same bytes)",
+    )
+    build_command.add_argument(
         "-j", "--jobs", type=int, help="processes to render with (default: the cores)"
     )
     build_command.add_argument(
@@ -250,7 +255,16 @@ def run_build(project: Project, args: argparse.Namespace) -> None:
     from folio.build import build
 
     def run(report=None):
-        return build(project, args.format, args.edition, args.force, args.jobs, report, args.strict)
+        return build(
+            project,
+            args.format,
+            args.edition,
+            args.force,
+            args.jobs,
+            report,
+            args.strict,
+            cache=not args.no_cache,
+        )
 
     result = run() if args.quiet else with_progress(run)
     for warning in result.warnings:

@@ -22,7 +22,6 @@ TRANSLATABLE_META = (
     "author.affiliation",
     "abstract",
 )
-# Each subject is a unit of its own, named "subject:1", "subject:2", … in the catalog's order.
 
 
 @dataclass(frozen=True)

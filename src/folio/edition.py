@@ -10,7 +10,8 @@ if TYPE_CHECKING:
     from folio.config import Project
 
 UNTRANSLATED = "untranslated"
-# The front-matter field whose items are subjects (keywords): "subject:1", "subject:2" …
+# Each subject (keyword) is a unit of its own, named "subject:1", "subject:2", … in the
+# catalog's order.
 SUBJECT = "subject"
 # pandoc AST nodes (folio.pandoc names them too; not imported here, to keep the model light).
 Block = dict[str, Any]

@@ -39,9 +39,18 @@ def folio_digest() -> str:
     return digest.hexdigest()
 
 
-@functools.cache
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes ('missing' if there is none)."""
+    """SHA-256 of a file's bytes ('missing' if there is none); read again once it changed."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return "missing"
+    return _digest(path, status.st_mtime_ns, status.st_size)
+
+
+@functools.cache
+def _digest(path: Path, mtime_ns: int, size: int) -> str:
+    """A file's digest, once a version of it (a long-running `folio serve` sees edits)."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:

@@ -75,7 +75,7 @@ def build(
         targets = plan(project, formats, only)
         result = BuildResult([])
         todo = [t for t in targets if force or not is_current(project, t, state.previous)]
-        result.rebuilt = render(state, todo, targets, result, jobs, report)
+        result.rebuilt = make(state, todo, targets, result, jobs, report)
         site = publish_site(state, targets, result.rebuilt)
         search = stage_search(state, result.rebuilt)
         publish(state, result.rebuilt, site)
@@ -116,7 +116,7 @@ def open_cache(project: Project, wanted: bool) -> Cache:
     return Cache(folder, f"{folio_digest()};{tool_versions()}")
 
 
-def render(
+def make(
     state: BuildState,
     todo: list,
     targets: list,

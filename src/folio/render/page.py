@@ -73,12 +73,14 @@ class Shared:
     labels: dict[str, Labels]
 
 
-_shared: dict[Path, Shared] = {}
+_shared: dict[tuple, Shared] = {}
 
 
 def project_shared(project: Project) -> Shared:
-    """Brand, templates and labels of a project, read once a process."""
-    found = _shared.get(project.root)
+    """Brand, templates and labels of a project, read again only when one of their files or the
+    settings changed (a long-running `folio serve` sees edits)."""
+    key = (project.root, repr(project.settings), files_stamp(project))
+    found = _shared.get(key)
     if found is None:
         languages = (project.settings.source_language, *project.settings.languages)
         found = Shared(
@@ -89,13 +91,22 @@ def project_shared(project: Project) -> Shared:
                 for lang in languages
             },
         )
-        _shared[project.root] = found
+        _shared.clear()
+        _shared[key] = found
     return found
 
 
-def forget_shared() -> None:
-    """Read brand, templates and labels again (a long-running `folio serve` after an edit)."""
-    _shared.clear()
+def files_stamp(project: Project) -> tuple:
+    """When and how big each file of templates/ and the brand is."""
+    files = [project.root / project.settings.brand, *project.templates_dir.rglob("*")]
+    stamp = []
+    for path in files:
+        try:
+            status = path.stat()
+        except FileNotFoundError:
+            continue
+        stamp.append((str(path), status.st_mtime_ns, status.st_size))
+    return tuple(stamp)
 
 
 def page_context(project: Project, edition: Edition, parts: HtmlParts) -> PageContext:

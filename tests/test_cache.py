@@ -1,0 +1,179 @@
+"""The build's caches (build/.cache/): the same bytes with or without them, and after an edit
+only what the edit touched is computed again, stage by stage."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import run_folio
+from folio import align, cache, fonts, pandoc
+from folio.build import build
+from folio.config import find_project
+from folio.render import html
+
+DOC = "shared-global-security"
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    """Every file under build/ but the caches, the lock and the search index (whose files
+    Pagefind numbers in the order its threads finish: not reproducible, see README)."""
+    build_dir = root / "build"
+    return {
+        path.relative_to(build_dir).as_posix(): path.read_bytes()
+        for path in sorted(build_dir.rglob("*"))
+        if path.is_file()
+        and not path.relative_to(build_dir).as_posix().startswith((".cache/", "site/pagefind/"))
+        and path.name != ".lock"
+    }
+
+
+@pytest.mark.slow
+def test_outputs_are_the_same_bytes_with_a_cold_a_warm_a_damaged_and_no_cache(
+    project: Path,
+) -> None:
+    args = ("build", "--format", "html", "--format", "pdf", "--edition", "en+zh-Hans")
+    assert run_folio(project, *args).returncode == 0  # cold: the caches are made
+    cold = outputs(project)
+    assert (project / "build" / ".cache" / "rows" / f"{DOC}.pickle").is_file()
+    assert run_folio(project, *args, "--force").returncode == 0  # warm: everything from them
+    assert outputs(project) == cold
+    # Half the caches gone, another one damaged, as a crash or a user may leave them.
+    shutil.rmtree(project / "build" / ".cache" / "rows")
+    fragments = project / "build" / ".cache" / "fragments" / f"{DOC}.pickle"
+    fragments.write_bytes(fragments.read_bytes()[:1000])
+    assert run_folio(project, *args, "--force").returncode == 0
+    assert outputs(project) == cold
+    assert run_folio(project, *args, "--force", "--no-cache").returncode == 0
+    assert outputs(project) == cold
+
+
+def test_a_cache_from_elsewhere_is_not_read(project: Path) -> None:
+    """The caches are pickles signed with the user's key: a build/ folder that came with a
+    project from someone else is never unpickled (it would run their code)."""
+    assert run_folio(project, "build", "--format", "html").returncode == 0
+    rows = project / "build" / ".cache" / "rows" / f"{DOC}.pickle"
+    data = rows.read_bytes()
+    (project / ".cache" / "folio" / "cache-key").write_bytes(b"another user's key, 32 bytes..")
+    calls = Calls()
+    with pytest.MonkeyPatch.context() as patch:
+        own_key(patch, project)
+        patch.setattr(align, "align_group", calls.wrap(align.align_group))
+        build(find_project(project), formats=["html"], force=True)
+    assert calls.count > 0  # every row aligned again: the signature did not match
+    assert rows.read_bytes() != data
+
+
+class Calls:
+    """Counts the calls of a function it wraps (the function still runs)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.args: list[tuple] = []
+
+    def wrap(self, function):
+        def counted(*args, **kwargs):
+            self.count += 1
+            self.args.append(args)
+            return function(*args, **kwargs)
+
+        return counted
+
+
+def own_key(patch: pytest.MonkeyPatch, home: Path) -> None:
+    """This process signs and checks the caches with the key kept under `home`."""
+    patch.setenv("HOME", str(home))
+    patch.delenv("XDG_CACHE_HOME", raising=False)
+    patch.setattr(cache, "_key", None)
+
+
+@pytest.fixture
+def warm(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The project's web pages built once, in this process."""
+    own_key(monkeypatch, project)
+    build(find_project(project), formats=["html"])
+    return project
+
+
+def edit_msgstr(project: Path, old: str, new: str) -> None:
+    """Replace text in the first paragraph's msgstr, as a translator would."""
+    po = project / "translations" / "zh-Hans" / f"{DOC}.po"
+    lines = po.read_text(encoding="utf-8").split("\n")
+    at = next(
+        i for i in range(lines.index("#. paragraph"), len(lines)) if lines[i].startswith("msgstr")
+    )
+    while old not in lines[at]:
+        at += 1
+    lines[at] = lines[at].replace(old, new, 1)
+    po.write_text("\n".join(lines), encoding="utf-8")
+
+
+def pandoc_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], str]]:
+    """Every pandoc run of the build to come: its arguments and its input."""
+    calls: list[tuple[list[str], str]] = []
+    real = pandoc.run
+
+    def recorded(args: list[str], text: str) -> str:
+        calls.append((args, text))
+        return real(args, text)
+
+    monkeypatch.setattr(pandoc, "run", recorded)
+    return calls
+
+
+def test_an_edited_msgstr_is_read_and_written_alone(
+    warm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit_msgstr(warm, "。", "（修订）。")
+    calls = pandoc_calls(monkeypatch)
+    rows = Calls()
+    monkeypatch.setattr(align, "align_group", rows.wrap(align.align_group))
+    result = build(find_project(warm), formats=["html"])
+    assert sorted(r.target.edition for r in result.rebuilt) == ["en+zh-Hans", "zh-Hans"]
+    reads = [text for args, text in calls if "--to=json" in args]
+    writes = [text for args, text in calls if "--from=json" in args]
+    # The source is not parsed again; the edited msgstr alone is read (once for both editions).
+    assert len(reads) == 1 and "修订" in reads[0]
+    assert "Global Security Initiative" not in reads[0]
+    # Only its row is aligned again, in Chinese (both editions share that text); each edition
+    # writes that row again.
+    assert rows.count == 1
+    assert len(writes) == 2  # one call per edition
+    for write in writes:
+        text = json.dumps(json.loads(write), ensure_ascii=False)
+        assert text.count("修订") == 2  # the row's print and web HTML
+        assert "Global Security Initiative" not in text  # no other row
+    page = (warm / "build" / "site" / DOC / "zh-Hans.html").read_text(encoding="utf-8")
+    assert "（修订）。" in page
+
+
+def test_an_edited_source_paragraph_is_parsed_again(
+    warm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = warm / "source" / f"{DOC}.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Global Security Initiative", "GSIX", 1), encoding="utf-8")
+    calls = pandoc_calls(monkeypatch)
+    build(find_project(warm), formats=["html"])
+    reads = [text for args, text in calls if "--to=json" in args]
+    assert any("GSIX" in read for read in reads)  # the source, parsed again
+
+
+def test_font_subsets_are_made_only_for_new_characters(
+    warm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subsets, scans = Calls(), Calls()
+    monkeypatch.setattr(fonts, "subset", subsets.wrap(fonts.subset))
+    monkeypatch.setattr(html, "text_by_language", scans.wrap(html.text_by_language))
+    edit_msgstr(warm, "。", "。。")  # no new character
+    build(find_project(warm), formats=["html"])
+    assert subsets.count == 0
+    # The pages that changed are read for their characters; the English one is not.
+    assert scans.count == 3  # zh-Hans, en+zh-Hans and the home page
+    edit_msgstr(warm, "。。", "龘。")  # a character no page had
+    build(find_project(warm), formats=["html"])
+    made = {args[0].family for args in subsets.args}
+    assert subsets.count > 0 and all("CJK" in family for family in made)
