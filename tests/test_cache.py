@@ -171,9 +171,9 @@ def test_font_subsets_are_made_only_for_new_characters(
     edit_msgstr(warm, "。", "。。")  # no new character
     build(find_project(warm), formats=["html"])
     assert subsets.count == 0
-    # The pages that changed are read for their characters; the English one is not.
-    assert scans.count == 3  # zh-Hans, en+zh-Hans and the home page
+    # The pages that changed are read for their characters (zh-Hans, en+zh-Hans); the English
+    # one and the home page are not.
+    assert scans.count == 2
     edit_msgstr(warm, "。。", "龘。")  # a character no page had
     build(find_project(warm), formats=["html"])
-    made = {args[0].family for args in subsets.args}
-    assert subsets.count > 0 and all("CJK" in family for family in made)
+    assert subsets.count > 0  # the faces whose characters changed (the Latin ones take all)

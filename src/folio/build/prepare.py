@@ -16,6 +16,7 @@ from folio.collection import (
 from folio.config import Project
 from folio.edition import Edition
 from folio.errors import FolioError, display_path
+from folio.keys import file_digest
 from folio.render.compose import HtmlParts
 from folio.render.formats import output_path
 from folio.render.job import Job, Target
@@ -67,7 +68,7 @@ def prepare(state: BuildState, todo: list[Target], notes: list[str], fallbacks: 
     for doc in sorted({t.document for t in todo} - set(collections)):
         source = source_of(state, doc)
         wanted = {lang for t in todo if t.document == doc for lang in t.languages}
-        translations = load_translations(project, doc, wanted)
+        translations = load_translations(state, doc, wanted)
         for languages in sorted({t.languages for t in todo if t.document == doc}):
             memo = state.cache.table("rows", doc)
             edition = align(source, languages, translations, project.root, memo)
@@ -99,7 +100,7 @@ def collection_editions(
 
     def aligned(doc: str, languages: tuple[str, ...]) -> Edition:
         if doc not in translations:
-            translations[doc] = load_translations(project, doc)
+            translations[doc] = load_translations(state, doc)
         memo = state.cache.table("rows", doc)
         return align(source_of(state, doc), languages, translations[doc], project.root, memo)
 
@@ -132,12 +133,20 @@ def edition_of(target: Target, fmt: str | None = None) -> tuple[str, tuple[str, 
 
 
 def load_translations(
-    project: Project, doc: str, wanted: set[str] | None = None
+    state: BuildState, doc: str, wanted: set[str] | None = None
 ) -> dict[str, catalog.Translations]:
     """The document's catalogs, of every language or of those `wanted` (an `en` edition of a
-    new document needs none)."""
-    return {
-        lang: variants.translations(project, doc, lang)
-        for lang in project.settings.languages
-        if wanted is None or lang in wanted
-    }
+    new document needs none); each read again only when one of its files changed."""
+    project = state.project
+    memo = state.cache.table("catalogs", doc)
+    found = {}
+    for lang in project.settings.languages:
+        if wanted is not None and lang not in wanted:
+            continue
+        files = [f"{path}:{file_digest(path)}" for path in project.catalogs_of(doc, lang)]
+        key = memo.key("translations", lang, *files)
+        found[lang] = memo.get(key)
+        if found[lang] is None:
+            found[lang] = variants.translations(project, doc, lang)
+            memo.put(key, found[lang])
+    return found

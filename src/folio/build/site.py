@@ -148,7 +148,7 @@ def publication(state: BuildState, doc: str, files: dict[str, bytes]):
         source = source_of(state, doc)
         # A language whose catalog is not there yet shows the source's front matter.
         present = {lang for lang in all_languages if project.catalogs_of(doc, lang)[-1].is_file()}
-        catalogs = load_translations(project, doc, present)
+        catalogs = load_translations(state, doc, present)
         memo = state.cache.table("rows", doc)
         edition = align(source, all_languages, catalogs, project.root, memo)
         fronts[doc] = (edition.date, meta_html(edition))

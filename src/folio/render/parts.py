@@ -74,16 +74,13 @@ def html_parts(edition: Edition, web: bool = True, cache: Table | None = None) -
     memo = cache if cache is not None else Table(None)
     keys = meta_keys(edition)
     meta = write_html(meta_pieces(edition, keys), memo)
-    blocks = [row_block(n, row) for n, row in enumerate(edition.rows, start=1)]
-    names = [
-        row_name(memo, n, row, block)
-        for n, (row, block) in enumerate(zip(edition.rows, blocks, strict=True), start=1)
-    ]
-    shapes = [shape_of(memo, name, block) for name, block in zip(names, blocks, strict=True)]
+    blocks = Blocks(edition)
+    names = [row_name(memo, i, row, blocks) for i, row in enumerate(edition.rows)]
+    shapes = [shape_of(memo, name, blocks, i) for i, name in enumerate(names)]
     if not ids_unique(shapes, own_ids(edition)):
         # Rare (a bilingual edition repeating a raw id, say): renamed through the whole body.
-        blocks = unique_ids(blocks, own_ids(edition))
-        names = [memo.key("block", piece_json([block])) for block in blocks]
+        blocks.made = unique_ids([blocks[i] for i in range(len(names))], own_ids(edition))
+        names = [memo.key("block", piece_json([block])) for block in blocks.made]
     rows = write_rows(edition.primary, web, blocks, names, shapes, memo)
     notes = [note for row in rows for note in row.notes]
     return HtmlParts(
@@ -94,19 +91,34 @@ def html_parts(edition: Edition, web: bool = True, cache: Table | None = None) -
     )
 
 
-def row_name(memo: Table, number: int, row: Row, block: pandoc.Block) -> str:
+class Blocks:
+    """The edition's rows as blocks, each made when first asked for: a row taken whole from
+    the memo needs none."""
+
+    def __init__(self, edition: Edition) -> None:
+        self.edition = edition
+        self.made: list[pandoc.Block | None] = [None] * len(edition.rows)
+
+    def __getitem__(self, index: int) -> pandoc.Block:
+        if self.made[index] is None:
+            self.made[index] = row_block(index + 1, self.edition.rows[index])
+        return self.made[index]
+
+
+def row_name(memo: Table, index: int, row: Row, blocks: Blocks) -> str:
     """What a row is made from: its place and its texts (by the keys the alignment kept them
     under; a text kept under none, by its content)."""
     if all(text.key for text in row.texts):
         texts = [f"{text.lang}:{text.fallback}:{text.key}" for text in row.texts]
-        return memo.key("row", str(number), row.kind, *texts)
-    return memo.key("block", piece_json([block]))
+        return memo.key("row", str(index + 1), row.kind, *texts)
+    return memo.key("block", piece_json([blocks[index]]))
 
 
-def shape_of(memo: Table, name: str, block: pandoc.Block) -> Shape:
+def shape_of(memo: Table, name: str, blocks: Blocks, index: int) -> Shape:
     key = memo.key("shape", name)
     found = memo.get(key)
     if found is None:
+        block = blocks[index]
         found = Shape(tuple(all_ids(block)), count(block, code_without_id), count(block, is_note))
         memo.put(key, found)
     return found
@@ -128,7 +140,7 @@ def ids_unique(shapes: list[Shape], own: set[str]) -> bool:
 def write_rows(
     lang: str,
     web: bool,
-    blocks: list[pandoc.Block],
+    blocks: Blocks,
     names: list[str],
     shapes: list[Shape],
     memo: Table,
@@ -137,14 +149,14 @@ def write_rows(
     found: list[RowHtml | None] = []
     pending: list[tuple[int, str, list[list[pandoc.Block]], list[str], bool]] = []
     codes = notes = 0
-    for index, (block, name, shape) in enumerate(zip(blocks, names, shapes, strict=True)):
+    for index, (name, shape) in enumerate(zip(names, shapes, strict=True)):
         # A row's numbers depend on the rows before it only when it has something numbered.
         place = [str(codes) if shape.codes else "", str(notes) if shape.notes else ""]
         key = memo.key("html", name, lang, str(web), *place)
         hit = memo.get(key)
         found.append(hit)
         if hit is None:
-            pending.append((index, key, *row_pieces(block, lang, web, codes, notes)))
+            pending.append((index, key, *row_pieces(blocks[index], lang, web, codes, notes)))
         codes += shape.codes
         notes += shape.notes
     pieces = [piece for _, _, row, _, _ in pending for piece in row]
