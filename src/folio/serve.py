@@ -179,7 +179,9 @@ class Handler(SimpleHTTPRequestHandler):
             return self.reply(RELOAD_JS, "text/javascript")
         if path in (EVENTS, VERSION):
             asked = parse_qs(query).get("page", ["/"])[0]
-            page = self.page_file(asked) if not bad_path(asked) else None
+            if bad_path(asked):
+                return self.send_error(400, "Bad path")
+            page = self.page_file(asked)
             if page is None or not page.is_file():
                 return self.send_error(404, "No such page")
             if path == VERSION:
@@ -325,10 +327,10 @@ class Inputs:
                 self.files += [Path(folder, f) for f in files if not ignored(f)]
 
     def snapshot(self) -> dict[Path, Stat]:
-        """The stats of every input file and folder."""
+        """The stats of every input file (a file added or removed adds or removes a key)."""
         if not self.folders or any(stat_of(f) != s for f, s in self.folders.items()):
             self.list()
-        return {path: stat_of(path) for path in [*self.single, *self.files, *self.folders]}
+        return {path: stat_of(path) for path in [*self.single, *self.files]}
 
 
 def ignored(name: str) -> bool:
