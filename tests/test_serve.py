@@ -19,7 +19,7 @@ import pytest
 
 from conftest import DOC, ENV_EPOCH, ROOT, copy_project
 from folio.config import find_project
-from folio.serve import Inputs
+from folio.serve import MAX_STREAMS, Inputs
 
 pytestmark = pytest.mark.slow
 
@@ -131,7 +131,7 @@ def read_event(stream: socket.socket, seconds: float) -> str | None:
     stream.settimeout(seconds)
     data = b""
     try:
-        while b"\n\n" not in data.split(b"data: ", 1)[-1]:
+        while b"data: " not in data or b"\n\n" not in data.split(b"data: ", 1)[1]:
             chunk = stream.recv(4096)
             if not chunk:
                 return None
@@ -169,6 +169,30 @@ def test_a_page_event_stream_tells_its_version_now_and_when_its_file_changes(
     finally:
         for stream in streams:
             stream.close()
+
+
+def test_past_the_cap_of_event_streams_a_page_polls_its_version(served: Served, browser) -> None:
+    from playwright.sync_api import expect
+
+    time.sleep(1.5)  # the streams of the tests before are seen to be closed
+    streams = [open_stream(served.base, f"/{DOC}/en.html") for _ in range(MAX_STREAMS)]
+    try:
+        assert all(read_event(stream, 30) for stream in streams)
+        assert status_of(served.base, f"/__folio/events?page=/{DOC}/zh-Hans.html") == 503
+        page = browser.new_page()
+        page.goto(f"{served.base}{DOC}/zh-Hans.html")
+        page.evaluate("window.loadedBefore = true")
+        served.edit("总括而言")
+        expect(page.locator("body")).to_contain_text("总括而言", timeout=120_000)
+        assert page.evaluate("window.loadedBefore") is None
+        page.close()
+    finally:
+        for stream in streams:
+            stream.close()
+    time.sleep(1.5)
+    stream = open_stream(served.base, f"/{DOC}/en.html")  # the slots are free again
+    assert read_event(stream, 10)
+    stream.close()
 
 
 @pytest.mark.parametrize("page", ["/../../etc/passwd", "/nowhere.html", "/assets/web.css", "%00"])

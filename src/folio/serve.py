@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import select
+import socket
 import sys
 import threading
 import time
@@ -59,8 +61,9 @@ RELOAD_JS = b"""(function () {
 })();
 """
 WATCHED = ("source", "translations", "templates")
-# How often the inputs' stats are read: a save is seen within this, for a few dozen stat calls.
-POLL_SECONDS = 0.1
+# How often the inputs' stats are read: a save is seen within this, for a few dozen stat calls
+# (inotify would save these; it would also need a dependency or Linux-only code).
+POLL_SECONDS = 0.05
 # A change is built once the inputs stay as they are this long (an editor writing in steps).
 SETTLE_SECONDS = 0.05
 IDLE_SECONDS = 5
@@ -234,7 +237,7 @@ class Handler(SimpleHTTPRequestHandler):
         versions = self.versions
         sent, said = None, time.monotonic()
         generation = versions.generation
-        while not versions.closing:
+        while not versions.closing and not self.client_left():
             version = versions.of(page)
             if version is not None and version != sent:
                 self.wfile.write(f"data: {version}\n\n".encode())
@@ -246,6 +249,15 @@ class Handler(SimpleHTTPRequestHandler):
             while versions.building and not versions.closing:
                 # Mid-build, some files may be renamed and others not yet: wait for the end.
                 generation = versions.wait(generation, RECHECK_SECONDS)
+
+    def client_left(self) -> bool:
+        """Whether the client closed the stream (it sends nothing after its request, so a
+        readable socket is one at its end): its thread and slot are freed within a second."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and not self.connection.recv(1, socket.MSG_PEEK)
+        except OSError:
+            return True
 
     def reply(self, body: bytes, content_type: str) -> None:
         self.send_response(200)
