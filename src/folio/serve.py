@@ -168,7 +168,7 @@ class Handler(SimpleHTTPRequestHandler):
     """Files of build/site/; HTML pages get the reload script, and their event streams."""
 
     def __init__(self, *args, versions: Versions | None = None, **kwargs) -> None:
-        self.versions = versions or Versions(Path(kwargs["directory"]))
+        self.versions = versions or Versions(Path(kwargs.get("directory") or os.getcwd()))
         super().__init__(*args, **kwargs)
 
     # Seconds a connection may stay silent: an idle or half-open one frees its thread then.
