@@ -1,4 +1,10 @@
-"""`folio serve`: build/site/ on 127.0.0.1, rebuilt when an input changes, open pages reloaded."""
+"""`folio serve`: build/site/ on 127.0.0.1, rebuilt when an input changes, open pages reloaded.
+
+A save is seen by polling the inputs' stats; the rebuild makes the web pages only (PDFs and
+EPUBs when `--format` asks, in the same build); once it has renamed its files into place, each
+open page whose file (or the styles and scripts all pages share) changed is told over its event
+stream, and reloads.
+"""
 
 from __future__ import annotations
 
