@@ -142,6 +142,8 @@ def measure(page, served: Served, catalog: Path, scratch: Path, number: int) -> 
     try:
         written = save(catalog, scratch, marker)
         page.get_by_text(marker).first.wait_for(timeout=RUN_SECONDS * 1000)
+        # The text is there while the page is parsed; it is shown at the frame after that.
+        page.wait_for_function("window.__shownAt !== undefined")
         shown, asked = page.evaluate("[window.__shownAt, performance.timeOrigin]")
         shown, asked = shown / 1000, asked / 1000
         ended, build = served.rebuilt(RUN_SECONDS)
