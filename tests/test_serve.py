@@ -116,6 +116,30 @@ def test_a_save_reloads_the_open_page_that_changed_and_no_other(served: Served, 
     unchanged.close()
 
 
+# Headless Chromium shows every page: the test says to the page what a browser says of a
+# background tab (the property and the event), and the page's own script does the rest.
+VISIBLE = """visible => {
+  Object.defineProperty(document, "hidden", { value: !visible, configurable: true });
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_a_hidden_page_keeps_no_stream_and_catches_up_when_shown(served: Served, browser) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.goto(f"{served.base}{DOC}/zh-Hans.html")
+    page.evaluate("window.loadedBefore = true")
+    page.evaluate(VISIBLE, False)
+    served.edit("总体而言")
+    served.rebuilt()
+    time.sleep(1.5)
+    assert page.evaluate("window.loadedBefore") is True  # told nothing while hidden
+    page.evaluate(VISIBLE, True)
+    expect(page.locator("body")).to_contain_text("总体而言", timeout=30_000)
+    page.close()
+
+
 def test_a_save_builds_no_pdf_or_epub_unless_asked(served: Served) -> None:
     # The project's settings make all three formats; `folio serve` without --format builds
     # the web pages only, at its start and after every save.
