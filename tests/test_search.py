@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from conftest import DOC, Built, copy_project, run_folio
-from folio.serve import Generation, Handler
+from folio.serve import Handler
 from test_web import NARROW, WIDE, axe_violations
 
 pytestmark = pytest.mark.slow
@@ -36,7 +36,7 @@ def same_script(lang: str, other: str) -> bool:
 
 def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     """`folder` served by `folio serve`'s own request handler."""
-    handler = functools.partial(Handler, directory=str(folder), generation=Generation())
+    handler = functools.partial(Handler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}/"

@@ -93,7 +93,7 @@ def parser() -> argparse.ArgumentParser:
         "--format",
         action="append",
         choices=FORMATS,
-        help="also rebuild this format on changes (default: the web pages only)",
+        help="also rebuild this format at each change (default: the web pages only)",
     )
     return main
 
@@ -337,7 +337,10 @@ def show_summary(console: Console, result) -> None:
 
 
 def run_serve(console: Console, project: Project, args: argparse.Namespace) -> None:
-    """Build the web pages, then serve them, rebuilding what an edit changes."""
+    """Build the web pages, then serve them, rebuilding what an edit changes: the web pages only,
+    unless --format asks for PDFs or EPUBs too (then the pages wait for them at each save)."""
+    import time
+
     from folio.build import build
     from folio.serve import serve
 
@@ -345,6 +348,7 @@ def run_serve(console: Console, project: Project, args: argparse.Namespace) -> N
     build(project, formats=formats)
 
     def rebuild() -> bool:
+        started = time.perf_counter()
         try:
             current = find_project(project.root)
             result = build(current, formats=formats)
@@ -354,7 +358,9 @@ def run_serve(console: Console, project: Project, args: argparse.Namespace) -> N
         except OSError as error:
             report_error(from_os_error(error))
             return False
-        console.print(f"rebuilt {len(result.rebuilt)} output(s)")
+        seconds = time.perf_counter() - started
+        # Printed at once: the latency benchmark times the end of the build by this line.
+        print(f"rebuilt {len(result.rebuilt)} output(s) in {seconds:.2f} s", flush=True)
         return bool(result.rebuilt)
 
     def announce(url: str) -> None:
