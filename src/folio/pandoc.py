@@ -7,7 +7,10 @@ import json
 import secrets
 import subprocess
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from folio.cache import Table
 
 Block = dict[str, Any]
 Inline = dict[str, Any]
@@ -110,6 +113,35 @@ def write_pieces(pieces: list[list[Block]], fmt: str, args: list[str] | None = N
     if tail and pieces:
         parts[len(pieces) - 1] += "\n" + tail
     return parts[: len(pieces)]
+
+
+WRAP_NONE = ("--wrap=none",)
+
+
+def write_cached(
+    pieces: list[list[Block]],
+    table: Table | None,
+    fmt: str,
+    args: tuple[str, ...] = ("--wrap=none",),
+) -> list[str]:
+    """Each piece in `fmt`, as write_pieces writes it, from `table` when written before. A
+    piece must read the same alone as among others: no footnotes and no code block without an
+    id (pandoc numbers both through a call)."""
+    if table is None:
+        return write_pieces(pieces, fmt, list(args)) if pieces else []
+    keys = [table.key(fmt, *args, piece_json(piece)) for piece in pieces]
+    found = [table.get(key) for key in keys]
+    missing = [i for i, text in enumerate(found) if text is None]
+    if missing:
+        written = write_pieces([pieces[i] for i in missing], fmt, list(args))
+        for i, text in zip(missing, written, strict=True):
+            table.put(keys[i], text)
+            found[i] = text
+    return [text or "" for text in found]
+
+
+def piece_json(piece: list[Block]) -> str:
+    return json.dumps(piece, ensure_ascii=False, separators=(",", ":"))
 
 
 def read_pieces(texts: list[str], east_asian: bool = False) -> list[list[Block]]:

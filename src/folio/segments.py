@@ -11,11 +11,14 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from folio import pandoc
 from folio.document import Document, meta_kind
 from folio.errors import FolioError, line_of
+
+if TYPE_CHECKING:
+    from folio.cache import Table
 
 # Source comments that steer segmentation.
 SKIP, END, NOQA, NOTE = "i18n:skip", "i18n:end", "i18n:noqa", "i18n:"
@@ -73,25 +76,27 @@ def field_inlines(doc: Document, name: str, blocks: list[pandoc.Block]) -> list[
     return inlines or []
 
 
-def segment(doc: Document, meta: dict[str, list[pandoc.Inline]]) -> list[Unit]:
+def segment(
+    doc: Document, meta: dict[str, list[pandoc.Inline]], memo: Table | None = None
+) -> list[Unit]:
     """The document's units in reading order: front matter first (one per field of `meta`, in
-    its order), then the body."""
+    its order), then the body. With `memo`, a unit's key written before is not written again."""
     leaves = [Leaf(meta_kind(name), inlines, ()) for name, inlines in meta.items()]
 
     def collect(leaf: Leaf) -> None:
         leaves.append(leaf)
 
     map_leaves(doc.blocks, collect)
-    keys = normalise([[pandoc.plain(leaf.inlines)] for leaf in leaves])
+    keys = normalise([[pandoc.plain(leaf.inlines)] for leaf in leaves], memo)
     return [
         Unit(key, leaf.kind, leaf.notes, leaf.noqa) for key, leaf in zip(keys, leaves, strict=True)
     ]
 
 
-def normalise(pieces: list[list[pandoc.Block]]) -> list[str]:
+def normalise(pieces: list[list[pandoc.Block]], memo: Table | None = None) -> list[str]:
     """Markdown of each piece, on one line: re-wrapping the source changes no key."""
     written = [readable(piece, curly=paired_curly_quotes(piece)) for piece in pieces]
-    return pandoc.write_pieces(written, "markdown", ["--wrap=none"])
+    return pandoc.write_cached(written, memo, "markdown")
 
 
 def paired_curly_quotes(piece: list[pandoc.Block]) -> bool:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from folio import html_spans, pandoc
-from folio.cache import Cache, digest
+from folio.cache import Cache, Table, digest
 from folio.config import Project
 from folio.document import Document, read_document
 from folio.segments import Leaf, Unit, Walker, meta_inlines, segment
@@ -52,17 +52,18 @@ def read_source(project: Project, doc: str, cache: Cache | None = None) -> Sourc
         found = cache.one("source", doc, key) if key else None
         if found is not None:
             return found
-    source = from_document(read_document(path))
+    units = cache.table("units", doc) if cache is not None else None
+    source = from_document(read_document(path), units)
     # Kept only if the file did not change while it was read (an editor saving meanwhile).
     if cache is not None and key and cache.key("source", str(path), path.read_bytes()) == key:
         cache.keep_one("source", doc, key, source)
     return source
 
 
-def from_document(document: Document) -> Source:
-    """A document's units and rows."""
+def from_document(document: Document, memo: Table | None = None) -> Source:
+    """A document's units and rows (with `memo`, each unit's key written once)."""
     meta = meta_inlines(document)
-    units = segment(document, meta)
+    units = segment(document, meta, memo)
     return Source(document, meta, units, groups(document, [u.key for u in units[len(meta) :]]))
 
 

@@ -24,7 +24,6 @@ from folio.render.compose import (
     own_ids,
     row_block,
 )
-from folio.render.fragments import piece_json, write_html
 
 # Nodes that hold no other node: the walks pass them by.
 TEXT = frozenset({"Str", "Space", "SoftBreak", "LineBreak", "Math", "Code", "RawInline"})
@@ -37,7 +36,9 @@ NOTE_BACK = '<a href="#fnref{n}" class="footnote-back" role="doc-backlink">\u21a
 def meta_html(edition: Edition) -> dict[tuple[str, str], str]:
     """The front matter alone as HTML, per field and language."""
     keys = meta_keys(edition)
-    return dict(zip(keys, write_html(meta_pieces(edition, keys), None), strict=True))
+    return dict(
+        zip(keys, pandoc.write_cached(meta_pieces(edition, keys), None, "html5"), strict=True)
+    )
 
 
 def meta_pieces(edition: Edition, keys: list[tuple[str, str]]) -> list[list[pandoc.Block]]:
@@ -73,14 +74,14 @@ def html_parts(edition: Edition, web: bool = True, cache: Table | None = None) -
     """Front matter, headings, the print body and (if asked for) the web body as HTML."""
     memo = cache if cache is not None else Table(None)
     keys = meta_keys(edition)
-    meta = write_html(meta_pieces(edition, keys), memo)
+    meta = pandoc.write_cached(meta_pieces(edition, keys), memo, "html5")
     blocks = Blocks(edition)
     names = [row_name(memo, i, row, blocks) for i, row in enumerate(edition.rows)]
     shapes = [shape_of(memo, name, blocks, i) for i, name in enumerate(names)]
     if not ids_unique(shapes, own_ids(edition)):
         # Rare (a bilingual edition repeating a raw id, say): renamed through the whole body.
         blocks.made = unique_ids([blocks[i] for i in range(len(names))], own_ids(edition))
-        names = [memo.key("block", piece_json([block])) for block in blocks.made]
+        names = [memo.key("block", pandoc.piece_json([block])) for block in blocks.made]
     rows = write_rows(edition.primary, web, blocks, names, shapes, memo)
     notes = [note for row in rows for note in row.notes]
     return HtmlParts(
@@ -111,7 +112,7 @@ def row_name(memo: Table, index: int, row: Row, blocks: Blocks) -> str:
     if all(text.key for text in row.texts):
         texts = [f"{text.lang}:{text.fallback}:{text.key}" for text in row.texts]
         return memo.key("row", str(index + 1), row.kind, *texts)
-    return memo.key("block", piece_json([blocks[index]]))
+    return memo.key("block", pandoc.piece_json([blocks[index]]))
 
 
 def shape_of(memo: Table, name: str, blocks: Blocks, index: int) -> Shape:
@@ -160,7 +161,7 @@ def write_rows(
         codes += shape.codes
         notes += shape.notes
     pieces = [piece for _, _, row, _, _ in pending for piece in row]
-    written = iter(write_html(pieces, None))
+    written = iter(pandoc.write_cached(pieces, None, "html5"))
     for index, key, row, note_langs, entry in pending:
         html = [next(written) for _ in row]
         found[index] = made = row_html(blocks[index], html, note_langs, web, entry)
