@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from folio.config import find_project
-from folio.render.search import Page, site_records, write_indexes
+from folio.render.search import Page, index_languages, replace_index, site_records
 
 
 def main(project_dir: str) -> None:
@@ -31,7 +31,8 @@ def main(project_dir: str) -> None:
         for path in sorted((site / doc).glob("*.html"))
     ]
     with tempfile.TemporaryDirectory(prefix="folio-search-") as work:
-        write_indexes(site_records(pages), Path(work))
+        for lang, files in index_languages(site_records(pages)).items():
+            replace_index(Path(work) / lang, files)
     print(json.dumps({"seconds": time.perf_counter() - started}))
 
 

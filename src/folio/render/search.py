@@ -3,13 +3,16 @@ by Pagefind (its CJK segmenter included) as one index per language under build/s
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import concurrent.futures
 import contextlib
 import hashlib
 import html
 import json
 import shutil
+import subprocess
+import tempfile
+import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from importlib import metadata
@@ -20,12 +23,18 @@ from folio.files import naming, write_atomic
 
 # Where the indexes go, under build/site/: one folder per language.
 FOLDER = "pagefind"
-# Where each language's records are written as pages for Pagefind to index (under build/).
+# Where the keys of the indexes are kept (under build/).
 STAGING = ".search"
+# Where the records of each page are kept (under build/): unchanged pages are not read again.
+CACHE = ".cache/search"
 # What the site loads of Pagefind's bundle: its search library, worker and index files (not
 # its ready-made interfaces, which the site does not use).
 KEPT = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
 KEPT_PREFIXES = ("pagefind.", "index/", "fragment/", "filter/")
+# An index's entry, which names its other files; the files Pagefind does not name by their
+# contents (the rest are content-addressed).
+ENTRY = "pagefind-entry.json"
+FIXED_NAMES = {ENTRY, "pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind"}
 # The keys of the indexes (build/.search/keys.json) and the languages search.js finds there.
 KEYS = "keys.json"
 LANGUAGES = "languages.json"
@@ -177,12 +186,12 @@ def page_records(page: Page) -> list[Record]:
     return records
 
 
-def site_records(pages: list[Page]) -> dict[str, list[Record]]:
+def site_records(pages: list[Page], cache: RecordCache | None = None) -> dict[str, list[Record]]:
     """Every page's records by language; a unit that several editions show the same (the
     zh-Hans page and the bilingual page's Chinese half) is one record listing them all."""
     merged: dict[tuple[str, str, str, str], Record] = {}
     for page in sorted(pages, key=lambda p: (p.document, "+" in p.edition, p.edition)):
-        for record in page_records(page):
+        for record in cache.records(page) if cache else page_records(page):
             key = (record.document, record.anchor, record.lang, record.text)
             if key in merged:
                 merged[key].editions.append(page.edition)
@@ -192,6 +201,34 @@ def site_records(pages: list[Page]) -> dict[str, list[Record]]:
     for record in merged.values():
         by_language.setdefault(record.lang, []).append(record)
     return by_language
+
+
+@dataclass
+class RecordCache:
+    """The records of each page, under build/.cache/search/, by the digest of the page's bytes
+    and of the code that reads them: a page that did not change is not parsed again."""
+
+    folder: Path
+    code: str  # folio's and Pagefind's versions
+    used: set[str] = field(default_factory=set)
+
+    def records(self, page: Page) -> list[Record]:
+        digest = hashlib.sha256(f"{self.code}\0{page.document}\0{page.edition}\0".encode())
+        digest.update(page.html)
+        path = self.folder / f"{digest.hexdigest()}.json"
+        self.used.add(path.name)
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            return [Record(**found) for found in json.loads(path.read_bytes())]
+        records = page_records(page)
+        found = [record.__dict__ for record in records]
+        write_atomic(path, json.dumps(found, ensure_ascii=False).encode())
+        return records
+
+    def prune(self) -> None:
+        """Forget the records of pages the site no longer has."""
+        for path in self.folder.glob("*"):
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)
 
 
 def record_page(record: Record) -> str:
@@ -219,14 +256,19 @@ def record_page(record: Record) -> str:
     )
 
 
-def index_key(records: list[Record]) -> str:
-    """What an index is made from: its records, folio's code and Pagefind's version."""
-    from folio.keys import folio_digest
-
-    digest = hashlib.sha256(f"{folio_digest()} {pagefind_version()}".encode())
+def index_key(records: list[Record], code: str) -> str:
+    """What an index is made from: its records, and folio's and Pagefind's versions (`code`)."""
+    digest = hashlib.sha256(code.encode())
     for record in records:
         digest.update(json.dumps(record.__dict__, ensure_ascii=False, sort_keys=True).encode())
     return digest.hexdigest()
+
+
+def code_version() -> str:
+    """Folio's code and Pagefind's versions: what the records and indexes are made by."""
+    from folio.keys import folio_digest
+
+    return f"{folio_digest()} {pagefind_version()}"
 
 
 def pagefind_version() -> str:
@@ -242,37 +284,52 @@ def pagefind_version() -> str:
 
 @dataclass
 class Staged:
-    """Indexes made for the languages whose records changed, waiting in build/.search/ to
-    replace the site's once every other output of the build is written."""
+    """Indexes made for the languages whose records changed, held in memory to replace the
+    site's once every other output of the build is written."""
 
     site: Path  # build/site/pagefind
-    work: Path  # build/.search
-    made: dict[str, Path]  # language → its finished index
+    work: Path  # build/.search, where the keys of the indexes are kept
+    made: dict[str, dict[str, bytes]]  # language → the files of its index, by path
     keys: dict[str, str]  # every indexed language → the key of its index
     names: dict[str, str]  # every indexed language → its name in itself
 
     def publish(self) -> None:
-        """Put each new index in place (renamed in, the old one removed), drop the indexes of
-        languages no longer on the site, and list the languages for search.js."""
+        """Put each new index in place, drop the indexes of languages no longer on the site,
+        and list the languages for search.js."""
         self.site.mkdir(parents=True, exist_ok=True)
-        for lang, bundle in self.made.items():
-            target = self.site / lang
-            old = self.work / f"{lang}.old"
-            if old.exists():
-                shutil.rmtree(old)
-            if target.exists():
-                target.rename(old)
-            bundle.rename(target)
-            if old.exists():
-                shutil.rmtree(old)
+        for lang, files in self.made.items():
+            replace_index(self.site / lang, files)
         for path in self.site.iterdir():
             if path.is_dir() and path.name not in self.keys:
                 shutil.rmtree(path)
         listed = [{"lang": lang, "name": self.names.get(lang, lang)} for lang in self.keys]
         write_atomic(self.site / LANGUAGES, json.dumps(listed, ensure_ascii=False).encode())
         write_atomic(self.work / KEYS, json.dumps(self.keys, indent=1).encode())
-        for lang in self.made:
-            shutil.rmtree(self.work / lang, ignore_errors=True)
+
+
+def replace_index(folder: Path, files: dict[str, bytes]) -> None:
+    """Turn the index in `folder` into `files`, writing only what differs. Pagefind names each
+    file of an index by a digest of its contents, except its scripts and its entry, which
+    names the rest: the new files go in first, the entry next, the old files go last, so that
+    a reader searching meanwhile finds every file the entry names."""
+    for name, data in files.items():
+        if name != ENTRY and not holds(folder / name, data, name in FIXED_NAMES):
+            write_atomic(folder / name, data)
+    write_atomic(folder / ENTRY, files[ENTRY])
+    for path in sorted(folder.rglob("*"), reverse=True):
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and name not in files:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def holds(path: Path, data: bytes, compare: bool) -> bool:
+    """Whether `path` has `data` already: a file named by its contents only needs to be whole
+    (not cut short by a build that was stopped)."""
+    if not path.is_file() or path.stat().st_size != len(data):
+        return False
+    return not compare or path.read_bytes() == data
 
 
 def stage(
@@ -282,21 +339,23 @@ def stage(
     `changed` and the site's indexes are all there, or the same records)."""
     site, work = build_dir / "site" / FOLDER, build_dir / STAGING
     keys = read_keys(work)
-    whole = (site / LANGUAGES).is_file() and all(
-        (site / lang / "pagefind-entry.json").is_file() for lang in keys
-    )
+    whole = (site / LANGUAGES).is_file() and all((site / lang / ENTRY).is_file() for lang in keys)
     if not pages or (not changed and whole and keys):
         return None
-    records = site_records(pages)
-    fresh = {lang: index_key(found) for lang, found in records.items()}
+    code = code_version()
+    cache = RecordCache(build_dir / CACHE, code)
+    with naming(cache.folder):
+        records = site_records(pages, cache)
+        cache.prune()
+    fresh = {lang: index_key(found, code) for lang, found in records.items()}
     todo = [
         lang
         for lang in records
-        if fresh[lang] != keys.get(lang) or not (site / lang / "pagefind-entry.json").is_file()
+        if fresh[lang] != keys.get(lang) or not (site / lang / ENTRY).is_file()
     ]
     if not todo and whole and fresh.keys() == keys.keys():
         return None
-    made = write_indexes({lang: records[lang] for lang in todo}, work)
+    made = index_languages({lang: records[lang] for lang in todo})
     known = list(names)
     order = sorted(fresh, key=lambda lang: known.index(lang) if lang in known else len(known))
     return Staged(site, work, made, {lang: fresh[lang] for lang in order}, names)
@@ -310,118 +369,117 @@ def read_keys(work: Path) -> dict[str, str]:
     return keys if isinstance(keys, dict) else {}
 
 
-def write_indexes(records: dict[str, list[Record]], work: Path) -> dict[str, Path]:
-    """Index each language's records with Pagefind, in work/<lang>/ (emptied first), all
-    languages at once; returns each finished index, holding only what the site loads."""
-    try:
-        with naming(work):
-            return index_languages(records, work)
-    except BaseException:
-        # A failed or interrupted index leaves nothing behind in build/ (a full disk, say).
-        for lang in records:
-            shutil.rmtree(work / lang, ignore_errors=True)
-        raise
+def index_languages(records: dict[str, list[Record]]) -> dict[str, dict[str, bytes]]:
+    """Each language's index, made by Pagefind from its records (the languages side by side,
+    a program each); only the files the site loads."""
+    if not records:
+        return {}
+    with concurrent.futures.ThreadPoolExecutor(len(records)) as pool:
+        made = {lang: pool.submit(index_language, lang, found) for lang, found in records.items()}
+        return {lang: future.result() for lang, future in made.items()}
 
 
-def index_languages(records: dict[str, list[Record]], work: Path) -> dict[str, Path]:
-    """Write each language's records as pages and run Pagefind on them, in work/<lang>/."""
-    jobs = {}
-    for lang, found in records.items():
-        folder = work / lang
-        if folder.exists():
-            shutil.rmtree(folder)
-        pages = folder / "pages"
-        for number, record in enumerate(found):
-            path = pages / record.document / f"{number}.html"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(record_page(record), encoding="utf-8")
-        jobs[lang] = (pages, folder / "bundle")
-    if jobs:
-        run_coroutine(_index_all(jobs))
-    for pages, bundle in jobs.values():
-        shutil.rmtree(pages)
-        keep_loaded(bundle)
-    return {lang: bundle for lang, (_, bundle) in jobs.items()}
+def index_language(lang: str, records: list[Record]) -> dict[str, bytes]:
+    """One language's index: Pagefind's own indexer over the records as pages, given to its
+    program in memory, the index taken back the same way (no file in between)."""
+    requests: list[dict] = [{"type": "NewIndex", "config": {"force_language": lang}}]
+    requests += [
+        {
+            "type": "AddFile",
+            "index_id": 0,  # the program's first and only index
+            "url": f"/{record.document}/{number}.html",
+            "file_path": None,
+            "file_contents": record_page(record),
+        }
+        for number, record in enumerate(records)
+    ]
+    requests.append({"type": "GetFiles", "index_id": 0})
+    replies = ask_pagefind(requests)
+    files = {found["path"]: base64.b64decode(found["content"]) for found in replies[-1]["files"]}
+    return loaded(files)
 
 
-def run_coroutine(coroutine) -> None:
-    """asyncio.run, also where this thread's event loop is already running (folio called from
-    a notebook or another asyncio program): then in a thread of its own."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(coroutine)
-        return
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
-
-
-def keep_loaded(bundle: Path) -> None:
-    """Remove what the site never loads from an index Pagefind wrote: its ready-made
-    interfaces, and the WebAssembly of other languages (each index names its own)."""
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+def loaded(files: dict[str, bytes]) -> dict[str, bytes]:
+    """What the site loads of an index: not Pagefind's ready-made interfaces, nor the
+    WebAssembly of other languages (each index names its own)."""
+    entry = json.loads(files[ENTRY])
     wasm = {f"wasm.{found['wasm'] or 'unknown'}.pagefind" for found in entry["languages"].values()}
-    for path in sorted(bundle.rglob("*"), reverse=True):
-        name = path.relative_to(bundle).as_posix()
-        if path.is_file() and not (name in KEPT or name in wasm or name.startswith(KEPT_PREFIXES)):
-            path.unlink()
+    return {
+        name: data
+        for name, data in files.items()
+        if name in KEPT or name in wasm or name.startswith(KEPT_PREFIXES)
+    }
 
 
-async def _index_all(jobs: dict[str, tuple[Path, Path]]) -> None:
-    await asyncio.gather(*(_pagefind(*paths, lang) for lang, paths in jobs.items()))
+def ask_pagefind(requests: list[dict]) -> list[dict]:
+    """Send Pagefind's program (in its service mode) every request at once and return its
+    replies, in order. Its own Python API waits a tenth of a second before reading each
+    reply; the program answers the requests one after the other, in the order sent."""
+    from pagefind.service import get_executable
 
-
-async def _pagefind(pages: Path, bundle: Path, lang: str) -> None:
-    """Pagefind's own indexer over the record pages, through its Python API (one request for
-    the whole folder: the API answers one request at a time, a tenth of a second each)."""
-    from pagefind.service import PagefindService
-
-    try:
-        service = await PagefindService().launch()
-    except FileNotFoundError as error:
+    program = get_executable()
+    if program is None or not program.is_file():
         raise FolioError(
             "Pagefind's program is missing: the site's search cannot be indexed",
             hint="install folio's dependencies again (pip install 'pagefind[extended]')",
-        ) from error
-    try:
-        index = await service.create_index({"force_language": lang})
-        await index.add_directory(str(pages))
-        await index.write_files(str(bundle))
-        await _written(bundle)
-    finally:
-        await _finish(service)
-    _check_written(bundle)
-
-
-async def _written(bundle: Path, seconds: float = 30) -> None:
-    """Wait until every file of the index has its contents. Pagefind answers "written" once it
-    has created each file and handed its bytes to a background writer (tokio): closing it
-    then left files empty (3 runs in 8 here, with the API's close(); one in 3 when it ended
-    by itself). Each file's bytes go in one write, so a file that is not empty is whole."""
-    deadline = asyncio.get_running_loop().time() + seconds
-    while any(path.is_file() and path.stat().st_size == 0 for path in bundle.rglob("*")):
-        if asyncio.get_running_loop().time() > deadline:
-            return  # _check_written says what is missing
-        await asyncio.sleep(0.02)
-
-
-async def _finish(service) -> None:
-    """Let Pagefind's program end by itself, at the end of its input, instead of the API's
-    close(), which stops it at once."""
-    service._poll_task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await service._poll_task
-    service._backend.stdin.close()
-    await service._backend.wait()
-
-
-def _check_written(bundle: Path) -> None:
-    """Fail rather than publish an index with a file missing or empty."""
-    entry = bundle / "pagefind-entry.json"
-    files = [path for path in bundle.rglob("*") if path.is_file()]
-    if not entry.is_file() or any(path.stat().st_size == 0 for path in files):
-        raise FolioError(
-            "Pagefind wrote an incomplete search index",
-            bundle,
-            hint="build again; the site keeps its previous index",
         )
+    message = b"".join(
+        base64.b64encode(json.dumps({"message_id": number, "payload": request}).encode()) + b","
+        for number, request in enumerate(requests)
+    )
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [str(program), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        replies = None
+        writer = threading.Thread(target=_send, args=(process, message), daemon=True)
+        try:
+            writer.start()
+            replies = _replies(process, len(requests))
+        finally:
+            if replies is None:  # it failed, or this process was interrupted: stop it
+                process.kill()
+            writer.join()
+            # At the end of its input the program ends.
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+            process.wait()
+        if replies is None:
+            errors.seek(0)
+            said = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise FolioError(
+                "Pagefind stopped before the site's search was indexed: "
+                + (said[-1] if said else f"exit status {process.returncode}"),
+                hint="build again; the site keeps its previous index",
+            )
+    return replies
+
+
+def _send(process: subprocess.Popen, message: bytes) -> None:
+    """Write the requests (in a thread: the replies are read meanwhile)."""
+    with contextlib.suppress(OSError):  # the program ended: its reading side says why
+        process.stdin.write(message)
+        process.stdin.flush()
+
+
+def _replies(process: subprocess.Popen, count: int) -> list[dict] | None:
+    """The program's replies to the `count` requests, in order; None if it ended before."""
+    replies: dict[int, dict] = {}
+    pending = b""
+    while len(replies) < count:
+        chunk = process.stdout.read1(1 << 20)
+        if not chunk:
+            return None
+        *whole, pending = (pending + chunk).split(b",")
+        for encoded in whole:
+            reply = json.loads(base64.b64decode(encoded))
+            if reply["payload"].get("type") == "Error":
+                raise FolioError(
+                    f"Pagefind could not index the site's search: {reply['payload']['message']}",
+                    hint="build again; the site keeps its previous index",
+                )
+            replies[reply["message_id"]] = reply["payload"]
+    return [replies[number] for number in range(count)]
