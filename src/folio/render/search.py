@@ -1,5 +1,6 @@
 """The site's search index: every unit of the web pages, in its own language, made searchable
-by Pagefind (its CJK segmenter included) as one index per language under build/site/pagefind/."""
+by Pagefind (its CJK segmenter included) under build/site/pagefind/<lang>/, in bundles of a
+hundred units that the browser merges: an edit indexes again only its unit's bundle."""
 
 from __future__ import annotations
 
@@ -23,20 +24,18 @@ from folio.files import naming, write_atomic
 
 # Where the indexes go, under build/site/: one folder per language.
 FOLDER = "pagefind"
-# Where the keys of the indexes are kept (under build/).
-STAGING = ".search"
 # Where the records of each page are kept (under build/): unchanged pages are not read again.
 CACHE = ".cache/search"
 # What the site loads of Pagefind's bundle: its search library, worker and index files (not
 # its ready-made interfaces, which the site does not use).
 KEPT = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
 KEPT_PREFIXES = ("pagefind.", "index/", "fragment/", "filter/")
-# An index's entry, which names its other files; the files Pagefind does not name by their
-# contents (the rest are content-addressed).
 ENTRY = "pagefind-entry.json"
-FIXED_NAMES = {ENTRY, "pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind"}
-# The keys of the indexes (build/.search/keys.json) and the languages search.js finds there.
-KEYS = "keys.json"
+# Units in a bundle: Pagefind indexes a hundred Chinese units in a tenth of a second (and
+# takes a fifth to load its dictionary), the whole book's 1,200 in a second; the browser loads
+# a few more files for each bundle it merges.
+BUNDLE = 100
+# The languages, their names and bundles, for search.js.
 LANGUAGES = "languages.json"
 # Elements that begin a search result: the site's units (bilingual: the pair, both halves),
 # headings, and footnotes. Text outside them (the title block) belongs to the page's top.
@@ -257,11 +256,23 @@ def record_page(record: Record) -> str:
 
 
 def index_key(records: list[Record], code: str) -> str:
-    """What an index is made from: its records, and folio's and Pagefind's versions (`code`)."""
+    """What a bundle is made from: its records, and folio's and Pagefind's versions (`code`)."""
     digest = hashlib.sha256(code.encode())
     for record in records:
         digest.update(json.dumps(record.__dict__, ensure_ascii=False, sort_keys=True).encode())
-    return digest.hexdigest()
+    return digest.hexdigest()[:20]
+
+
+def bundles(records: list[Record], size: int = BUNDLE) -> list[list[Record]]:
+    """A language's records in bundles of `size`, each of one document."""
+    by_document: dict[str, list[Record]] = {}
+    for record in records:
+        by_document.setdefault(record.document, []).append(record)
+    return [
+        found[start : start + size]
+        for found in by_document.values()
+        for start in range(0, len(found), size)
+    ]
 
 
 def code_version() -> str:
@@ -284,119 +295,153 @@ def pagefind_version() -> str:
 
 @dataclass
 class Staged:
-    """Indexes made for the languages whose records changed, held in memory to replace the
+    """The bundles made for the records that changed, held in memory to go in beside the
     site's once every other output of the build is written."""
 
     site: Path  # build/site/pagefind
-    work: Path  # build/.search, where the keys of the indexes are kept
-    made: dict[str, dict[str, bytes]]  # language → the files of its index, by path
-    keys: dict[str, str]  # every indexed language → the key of its index
-    names: dict[str, str]  # every indexed language → its name in itself
+    made: dict[tuple[str, str], dict[str, bytes]]  # (language, bundle) → its files, by path
+    listed: list[dict]  # each language: its name and bundles, as search.js reads them
 
     def publish(self) -> None:
-        """Put each new index in place, drop the indexes of languages no longer on the site,
-        and list the languages for search.js."""
-        self.site.mkdir(parents=True, exist_ok=True)
-        for lang, files in self.made.items():
-            replace_index(self.site / lang, files)
-        for path in self.site.iterdir():
-            if path.is_dir() and path.name not in self.keys:
-                shutil.rmtree(path)
-        listed = [{"lang": lang, "name": self.names.get(lang, lang)} for lang in self.keys]
-        write_atomic(self.site / LANGUAGES, json.dumps(listed, ensure_ascii=False).encode())
-        write_atomic(self.work / KEYS, json.dumps(self.keys, indent=1).encode())
+        """Put each new bundle in place, list the bundles for search.js, and then remove the
+        bundles no longer listed (a reader searching meanwhile finds those they named)."""
+        for (lang, key), files in self.made.items():
+            write_bundle(self.site / lang / key, files)
+        write_atomic(self.site / LANGUAGES, json.dumps(self.listed, ensure_ascii=False).encode())
+        kept = {language["lang"]: set(language["bundles"]) for language in self.listed}
+        for folder in self.site.iterdir():
+            if folder.name == LANGUAGES:
+                continue
+            if not folder.is_dir() or folder.name not in kept:
+                remove(folder)
+                continue
+            for path in folder.iterdir():
+                if path.name not in kept[folder.name]:
+                    remove(path)
 
 
-def replace_index(folder: Path, files: dict[str, bytes]) -> None:
-    """Turn the index in `folder` into `files`, writing only what differs. Pagefind names each
-    file of an index by a digest of its contents, except its scripts and its entry, which
-    names the rest: the new files go in first, the entry next, the old files go last, so that
-    a reader searching meanwhile finds every file the entry names."""
+def write_bundle(folder: Path, files: dict[str, bytes]) -> None:
+    """A bundle's files in `folder`, renamed in whole (named by its records, it is new)."""
+    temporary = folder.parent / f".{folder.name}.tmp"
+    for path in (temporary, folder):
+        if path.exists():
+            shutil.rmtree(path)
     for name, data in files.items():
-        if name != ENTRY and not holds(folder / name, data, name in FIXED_NAMES):
-            write_atomic(folder / name, data)
-    write_atomic(folder / ENTRY, files[ENTRY])
-    for path in sorted(folder.rglob("*"), reverse=True):
-        name = path.relative_to(folder).as_posix()
-        if path.is_file() and name not in files:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+        path = temporary / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    temporary.rename(folder)
 
 
-def holds(path: Path, data: bytes, compare: bool) -> bool:
-    """Whether `path` has `data` already: a file named by its contents only needs to be whole
-    (not cut short by a build that was stopped)."""
-    if not path.is_file() or path.stat().st_size != len(data):
-        return False
-    return not compare or path.read_bytes() == data
+def remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def stage(
-    build_dir: Path, pages: list[Page], changed: bool, names: dict[str, str]
+    build_dir: Path,
+    pages: list[Page],
+    changed: bool,
+    names: dict[str, str],
+    size: int = BUNDLE,
 ) -> Staged | None:
-    """Index again the languages whose records changed; None when nothing did (no page
-    `changed` and the site's indexes are all there, or the same records)."""
-    site, work = build_dir / "site" / FOLDER, build_dir / STAGING
-    keys = read_keys(work)
-    whole = (site / LANGUAGES).is_file() and all((site / lang / ENTRY).is_file() for lang in keys)
-    if not pages or (not changed and whole and keys):
+    """Index the bundles whose records changed; None when nothing did (no page `changed` and
+    the site's bundles are all there, or the same records)."""
+    site = build_dir / "site" / FOLDER
+    listed = read_listed(site)
+    whole = bool(listed) and all(
+        (site / language["lang"] / key / ENTRY).is_file()
+        for language in listed
+        for key in language["bundles"]
+    )
+    if not pages or (not changed and whole):
         return None
     code = code_version()
     cache = RecordCache(build_dir / CACHE, code)
     with naming(cache.folder):
         records = site_records(pages, cache)
         cache.prune()
-    fresh = {lang: index_key(found, code) for lang, found in records.items()}
-    todo = [
-        lang
-        for lang in records
-        if fresh[lang] != keys.get(lang) or not (site / lang / ENTRY).is_file()
-    ]
-    if not todo and whole and fresh.keys() == keys.keys():
-        return None
-    made = index_languages({lang: records[lang] for lang in todo})
+    planned = {
+        lang: {index_key(bundle, code): bundle for bundle in bundles(found, size)}
+        for lang, found in records.items()
+    }
     known = list(names)
-    order = sorted(fresh, key=lambda lang: known.index(lang) if lang in known else len(known))
-    return Staged(site, work, made, {lang: fresh[lang] for lang in order}, names)
-
-
-def read_keys(work: Path) -> dict[str, str]:
-    try:
-        keys = json.loads((work / KEYS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return keys if isinstance(keys, dict) else {}
-
-
-def index_languages(records: dict[str, list[Record]]) -> dict[str, dict[str, bytes]]:
-    """Each language's index, made by Pagefind from its records (the languages side by side,
-    a program each); only the files the site loads."""
-    if not records:
-        return {}
-    with concurrent.futures.ThreadPoolExecutor(len(records)) as pool:
-        made = {lang: pool.submit(index_language, lang, found) for lang, found in records.items()}
-        return {lang: future.result() for lang, future in made.items()}
-
-
-def index_language(lang: str, records: list[Record]) -> dict[str, bytes]:
-    """One language's index: Pagefind's own indexer over the records as pages, given to its
-    program in memory, the index taken back the same way (no file in between)."""
-    requests: list[dict] = [{"type": "NewIndex", "config": {"force_language": lang}}]
-    requests += [
-        {
-            "type": "AddFile",
-            "index_id": 0,  # the program's first and only index
-            "url": f"/{record.document}/{number}.html",
-            "file_path": None,
-            "file_contents": record_page(record),
-        }
-        for number, record in enumerate(records)
+    order = sorted(planned, key=lambda lang: known.index(lang) if lang in known else len(known))
+    fresh = [
+        {"lang": lang, "name": names.get(lang, lang), "bundles": list(planned[lang])}
+        for lang in order
     ]
-    requests.append({"type": "GetFiles", "index_id": 0})
-    replies = ask_pagefind(requests)
-    files = {found["path"]: base64.b64decode(found["content"]) for found in replies[-1]["files"]}
-    return loaded(files)
+    todo = {
+        (lang, key): bundle
+        for lang, found in planned.items()
+        for key, bundle in found.items()
+        if not (site / lang / key / ENTRY).is_file()
+    }
+    if not todo and whole and fresh == listed:
+        return None
+    return Staged(site, index_bundles(todo), fresh)
+
+
+def read_listed(site: Path) -> list[dict]:
+    """The languages and bundles the site lists (none when the list cannot be read)."""
+    try:
+        listed = json.loads((site / LANGUAGES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(listed, list) or not all(
+        isinstance(language, dict) and isinstance(language.get("bundles"), list)
+        for language in listed
+    ):
+        return []
+    return listed
+
+
+def index_bundles(
+    todo: dict[tuple[str, str], list[Record]],
+) -> dict[tuple[str, str], dict[str, bytes]]:
+    """Each bundle's index, made by Pagefind from its records: a program for each language
+    (it loads its dictionary once for all its bundles), the languages side by side."""
+    by_language: dict[str, dict[str, list[Record]]] = {}
+    for (lang, key), records in todo.items():
+        by_language.setdefault(lang, {})[key] = records
+    if not by_language:
+        return {}
+    with concurrent.futures.ThreadPoolExecutor(len(by_language)) as pool:
+        made = {
+            lang: pool.submit(index_language, lang, found) for lang, found in by_language.items()
+        }
+        return {
+            (lang, key): files
+            for lang, future in made.items()
+            for key, files in future.result().items()
+        }
+
+
+def index_language(lang: str, bundles: dict[str, list[Record]]) -> dict[str, dict[str, bytes]]:
+    """A language's bundles: Pagefind's own indexer over their records as pages, given to its
+    program in memory, each index taken back the same way (no file in between)."""
+    requests: list[dict] = [
+        {"type": "NewIndex", "config": {"force_language": lang}} for _ in bundles
+    ]
+    for index, records in enumerate(bundles.values()):  # the program numbers them from 0
+        requests += [
+            {
+                "type": "AddFile",
+                "index_id": index,
+                "url": f"/{record.document}/{number}.html",
+                "file_path": None,
+                "file_contents": record_page(record),
+            }
+            for number, record in enumerate(records)
+        ]
+    requests += [{"type": "GetFiles", "index_id": index} for index in range(len(bundles))]
+    replies = ask_pagefind(requests)[-len(bundles) :]
+    return {
+        key: loaded({found["path"]: base64.b64decode(found["content"]) for found in reply["files"]})
+        for key, reply in zip(bundles, replies, strict=True)
+    }
 
 
 def loaded(files: dict[str, bytes]) -> dict[str, bytes]:
