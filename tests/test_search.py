@@ -335,3 +335,31 @@ def test_an_edit_indexes_again_only_the_bundle_of_its_unit(built: Built, tmp_pat
     assert len(set(after) - set(before)) == len(set(before) - set(after)) == 1
     assert all(after[path] == inode for path, inode in before.items() if path in after)
     assert "综上所述" in indexed_text(tmp_path, "zh-Hans")
+
+
+def test_the_records_of_an_unchanged_page_are_read_from_the_cache(
+    built: Built, tmp_path: Path
+) -> None:
+    site = built.root / "build" / "site"
+    pages = [
+        search.Page(DOC, path.stem, path.read_bytes())
+        for path in sorted((site / DOC).glob("*.html"))
+    ]
+    cache = search.RecordCache(tmp_path, "code")
+    parsed = search.site_records(pages, cache)
+    assert parsed == search.site_records(pages)  # the cache changes nothing
+    files = {path.name: path.stat().st_ino for path in tmp_path.iterdir()}
+    assert len(files) == len(pages)
+
+    word = "总之".encode()
+    edited = [replace(page, html=page.html.replace(word, "综上所述".encode(), 1)) for page in pages]
+    changed = sum(page.html != old.html for page, old in zip(edited, pages, strict=True))
+    assert 0 < changed < len(pages)
+    cache = search.RecordCache(tmp_path, "code")
+    assert search.site_records(edited, cache) == search.site_records(edited)
+    cache.prune()
+    after = {path.name: path.stat().st_ino for path in tmp_path.iterdir()}
+    # The unchanged pages' records were read, not written again; the old ones are gone.
+    assert len(after) == len(pages)
+    assert len(set(after) & set(files)) == len(pages) - changed
+    assert all(after[name] == files[name] for name in set(after) & set(files))
