@@ -212,6 +212,7 @@ class RecordCache:
     used: set[str] = field(default_factory=set)
 
     def records(self, page: Page) -> list[Record]:
+        """The page's records: those kept, else read from the page (and kept)."""
         digest = hashlib.sha256(f"{self.code}\0{page.document}\0{page.edition}\0".encode())
         digest.update(page.html)
         path = self.folder / f"{digest.hexdigest()}.json"
@@ -295,18 +296,16 @@ def pagefind_version() -> str:
 
 @dataclass
 class Staged:
-    """The bundles made for the records that changed, held in memory to go in beside the
-    site's once every other output of the build is written."""
+    """The bundles made for the records that changed, in place but not listed yet: search.js
+    finds them once every other output of the build is written."""
 
     site: Path  # build/site/pagefind
-    made: dict[tuple[str, str], dict[str, bytes]]  # (language, bundle) → its files, by path
+    made: list[tuple[str, str]]  # each bundle made: (language, bundle)
     listed: list[dict]  # each language: its name and bundles, as search.js reads them
 
     def publish(self) -> None:
-        """Put each new bundle in place, list the bundles for search.js, and then remove the
-        bundles no longer listed (a reader searching meanwhile finds those they named)."""
-        for (lang, key), files in self.made.items():
-            write_bundle(self.site / lang / key, files)
+        """List the bundles for search.js, then remove those no longer listed (a reader
+        searching meanwhile finds the bundles the list they loaded names)."""
         write_atomic(self.site / LANGUAGES, json.dumps(self.listed, ensure_ascii=False).encode())
         kept = {language["lang"]: set(language["bundles"]) for language in self.listed}
         for folder in self.site.iterdir():
@@ -321,7 +320,8 @@ class Staged:
 
 
 def write_bundle(folder: Path, files: dict[str, bytes]) -> None:
-    """A bundle's files in `folder`, renamed in whole (named by its records, it is new)."""
+    """A bundle's files in `folder`, renamed in whole. Named by its records, it is new; a build
+    stopped before listing it leaves it for the next build, which lists it."""
     temporary = folder.parent / f".{folder.name}.tmp"
     for path in (temporary, folder):
         if path.exists():
@@ -381,7 +381,10 @@ def stage(
     }
     if not todo and whole and fresh == listed:
         return None
-    return Staged(site, index_bundles(todo), fresh)
+    made = index_bundles(todo)
+    for (lang, key), files in made.items():
+        write_bundle(site / lang / key, files)
+    return Staged(site, list(made), fresh)
 
 
 def read_listed(site: Path) -> list[dict]:
