@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from folio.config import find_project
-from folio.render.search import Page, site_records, write_indexes
+from folio.render.search import Page, bundles, index_bundles, site_records, write_bundle
 
 
 def main(project_dir: str) -> None:
@@ -31,7 +31,13 @@ def main(project_dir: str) -> None:
         for path in sorted((site / doc).glob("*.html"))
     ]
     with tempfile.TemporaryDirectory(prefix="folio-search-") as work:
-        write_indexes(site_records(pages), Path(work))
+        todo = {
+            (lang, str(number)): bundle
+            for lang, found in site_records(pages).items()
+            for number, bundle in enumerate(bundles(found))
+        }
+        for (lang, key), files in index_bundles(todo).items():
+            write_bundle(Path(work) / lang / key, files)
     print(json.dumps({"seconds": time.perf_counter() - started}))
 
 

@@ -1,7 +1,7 @@
 // The site's search: every unit of every edition, searched in each language's own index (built
-// by Pagefind into pagefind/<lang>/, with its Chinese word segmenter), all served by the site
-// itself. A result opens its page at the unit, in the edition the reader is reading when that
-// edition has it; the other editions that have it are linked beside it.
+// by Pagefind into bundles under pagefind/<lang>/, with its Chinese word segmenter), all served by
+// the site itself. A result opens its page at the unit, in the edition the reader is reading when
+// that edition has it; the other editions that have it are linked beside it.
 (function () {
   "use strict";
   var box = document.querySelector(".site-search");
@@ -41,9 +41,17 @@
         })
         .then(function (languages) {
           return Promise.all(languages.map(function (language) {
-            var library = new URL("pagefind/" + language.lang + "/pagefind.js", root);
-            return import(library.href).then(function (pagefind) {
+            // A language's index comes in bundles (an edit makes one again): the first
+            // bundle's library searches them all.
+            var bundles = language.bundles.map(function (bundle) {
+              return new URL("pagefind/" + language.lang + "/" + bundle + "/", root).href;
+            });
+            return import(bundles[0] + "pagefind.js").then(function (pagefind) {
               return pagefind.init().then(function () {
+                return Promise.all(bundles.slice(1).map(function (bundle) {
+                  return pagefind.mergeIndex(bundle);
+                }));
+              }).then(function () {
                 return { lang: language.lang, name: language.name, pagefind: pagefind };
               });
             });

@@ -213,4 +213,4 @@ def test_a_build_runs_inside_a_running_event_loop(project: Path) -> None:
         build(find_project(project), formats=["html"], jobs=1)
 
     asyncio.run(main())
-    assert list((project / "build" / "site" / "pagefind").glob("*/pagefind-entry.json"))
+    assert list((project / "build" / "site" / "pagefind").glob("*/*/pagefind-entry.json"))

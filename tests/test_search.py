@@ -8,6 +8,7 @@ import gzip
 import json
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from conftest import DOC, Built, copy_project, run_folio
+from folio.render import search
 from folio.serve import Handler
 from test_web import NARROW, WIDE, axe_violations
 
@@ -88,15 +90,25 @@ def unit_at(page: Page, href: str, lang: str) -> tuple[str, str]:
 def test_the_seed_has_an_index_per_language_with_every_unit(built: Built) -> None:
     folder = built.root / "build" / "site" / "pagefind"
     listed = json.loads((folder / "languages.json").read_text(encoding="utf-8"))
-    assert listed[:2] == [{"lang": "en", "name": "English"}, {"lang": "zh-Hans", "name": "中文"}]
-    for lang in ("en", "zh-Hans"):
-        entry = json.loads((folder / lang / "pagefind-entry.json").read_text())
-        assert list(entry["languages"]) == [lang]
+    assert [(language["lang"], language["name"]) for language in listed[:2]] == [
+        ("en", "English"),
+        ("zh-Hans", "中文"),
+    ]
+    for language in listed[:2]:
+        lang = language["lang"]
+        assert sorted(path.name for path in (folder / lang).iterdir()) == sorted(
+            language["bundles"]
+        )
+        entries = [
+            json.loads((folder / lang / bundle / "pagefind-entry.json").read_text())
+            for bundle in language["bundles"]
+        ]
+        assert all(list(entry["languages"]) == [lang] for entry in entries)
         page = (built.root / "build" / "site" / DOC / f"{lang}.html").read_text()
         units = page.count('class="unit ')
         # Every unit, and the title block.
-        assert entry["languages"][lang]["page_count"] == units + 1
-        assert not list((folder / lang).glob("pagefind-ui*"))  # only what the site loads
+        assert sum(entry["languages"][lang]["page_count"] for entry in entries) == units + 1
+        assert not list((folder / lang).rglob("pagefind-ui*"))  # only what the site loads
 
 
 @pytest.mark.parametrize("width", [WIDE, NARROW])
@@ -209,9 +221,13 @@ def test_search_works_in_the_page_when_no_worker_can_start(browser: Browser, sit
     page.goto(site + "index.html")
     found = page.evaluate(
         """async () => {
-             const pagefind = await import("./pagefind/en/pagefind.js");
+             const listed = await (await fetch("./pagefind/languages.json")).json();
+             const bundles = listed.find(l => l.lang === "en").bundles
+               .map(b => new URL(`./pagefind/en/${b}/`, location.href).href);
+             const pagefind = await import(bundles[0] + "pagefind.js");
              await pagefind.options({ noWorker: true });
              await pagefind.init();
+             for (const bundle of bundles.slice(1)) await pagefind.mergeIndex(bundle);
              return (await pagefind.search("shared future")).results.length;
            }"""
     )
@@ -269,8 +285,10 @@ def index_files(root: Path, lang: str) -> dict[str, tuple[int, int]]:
 def indexed_text(root: Path, lang: str) -> str:
     """The text of every record of a language's index (its fragments, gzipped JSON), without
     the zero-width spaces the segmenter put between Chinese words."""
-    folder = root / "build" / "site" / "pagefind" / lang / "fragment"
-    text = "".join(gzip.decompress(path.read_bytes()).decode() for path in folder.iterdir())
+    folder = root / "build" / "site" / "pagefind" / lang
+    text = "".join(
+        gzip.decompress(path.read_bytes()).decode() for path in folder.glob("*/fragment/*")
+    )
     return text.replace("\u200b", "")
 
 
@@ -291,4 +309,57 @@ def test_a_languages_index_is_made_again_only_when_its_units_changed(project: Pa
     assert index_files(project, "zh-Hans") != before["zh-Hans"]
     assert "综上所述" in indexed_text(project, "zh-Hans")
     assert "综上所述" not in indexed_text(project, "en")
-    assert not list((project / "build" / ".search").glob("*/"))  # nothing left staged
+    assert not list((project / "build" / "site" / "pagefind").rglob(".*"))  # nothing half-written
+
+
+def test_an_edit_indexes_again_only_the_bundle_of_its_unit(built: Built, tmp_path: Path) -> None:
+    """The seed's pages in bundles of 8 units: one changed unit makes one bundle again."""
+    site = built.root / "build" / "site"
+    pages = [
+        search.Page(DOC, path.stem, path.read_bytes())
+        for path in sorted((site / DOC).glob("*.html"))
+    ]
+    names = {"en": "English", "zh-Hans": "中文"}
+    search.stage(tmp_path / "build", pages, True, names, size=8).publish()
+    folder = tmp_path / "build" / "site" / "pagefind"
+    before = {path: path.stat().st_ino for path in folder.glob("*/*")}
+    assert len([path for path in before if path.parent.name == "zh-Hans"]) > 2
+
+    word = "总之".encode()
+    edited = [replace(page, html=page.html.replace(word, "综上所述".encode(), 1)) for page in pages]
+    assert edited != pages
+    staged = search.stage(tmp_path / "build", edited, True, names, size=8)
+    assert staged and [lang for lang, _ in staged.made] == ["zh-Hans"]
+    staged.publish()
+    after = {path: path.stat().st_ino for path in folder.glob("*/*")}
+    assert len(set(after) - set(before)) == len(set(before) - set(after)) == 1
+    assert all(after[path] == inode for path, inode in before.items() if path in after)
+    assert "综上所述" in indexed_text(tmp_path, "zh-Hans")
+
+
+def test_the_records_of_an_unchanged_page_are_read_from_the_cache(
+    built: Built, tmp_path: Path
+) -> None:
+    site = built.root / "build" / "site"
+    pages = [
+        search.Page(DOC, path.stem, path.read_bytes())
+        for path in sorted((site / DOC).glob("*.html"))
+    ]
+    cache = search.RecordCache(tmp_path, "code")
+    parsed = search.site_records(pages, cache)
+    assert parsed == search.site_records(pages)  # the cache changes nothing
+    files = {path.name: path.stat().st_ino for path in tmp_path.iterdir()}
+    assert len(files) == len(pages)
+
+    word = "总之".encode()
+    edited = [replace(page, html=page.html.replace(word, "综上所述".encode(), 1)) for page in pages]
+    changed = sum(page.html != old.html for page, old in zip(edited, pages, strict=True))
+    assert 0 < changed < len(pages)
+    cache = search.RecordCache(tmp_path, "code")
+    assert search.site_records(edited, cache) == search.site_records(edited)
+    cache.prune()
+    after = {path.name: path.stat().st_ino for path in tmp_path.iterdir()}
+    # The unchanged pages' records were read, not written again; the old ones are gone.
+    assert len(after) == len(pages)
+    assert len(set(after) & set(files)) == len(pages) - changed
+    assert all(after[name] == files[name] for name in set(after) & set(files))

@@ -1,15 +1,19 @@
 """The site's search index: every unit of the web pages, in its own language, made searchable
-by Pagefind (its CJK segmenter included) as one index per language under build/site/pagefind/."""
+by Pagefind (its CJK segmenter included) under build/site/pagefind/<lang>/, in bundles of a
+hundred units that the browser merges: an edit indexes again only its unit's bundle."""
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import concurrent.futures
 import contextlib
 import hashlib
 import html
 import json
 import shutil
+import subprocess
+import tempfile
+import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from importlib import metadata
@@ -20,14 +24,18 @@ from folio.files import naming, write_atomic
 
 # Where the indexes go, under build/site/: one folder per language.
 FOLDER = "pagefind"
-# Where each language's records are written as pages for Pagefind to index (under build/).
-STAGING = ".search"
+# Where the records of each page are kept (under build/): unchanged pages are not read again.
+CACHE = ".cache/search"
 # What the site loads of Pagefind's bundle: its search library, worker and index files (not
 # its ready-made interfaces, which the site does not use).
 KEPT = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
 KEPT_PREFIXES = ("pagefind.", "index/", "fragment/", "filter/")
-# The keys of the indexes (build/.search/keys.json) and the languages search.js finds there.
-KEYS = "keys.json"
+ENTRY = "pagefind-entry.json"
+# Units in a bundle: Pagefind indexes a hundred Chinese units in a tenth of a second (and
+# takes a fifth to load its dictionary), the whole book's 1,200 in a second; the browser loads
+# a few more files for each bundle it merges.
+BUNDLE = 100
+# The languages, their names and bundles, for search.js.
 LANGUAGES = "languages.json"
 # Elements that begin a search result: the site's units (bilingual: the pair, both halves),
 # headings, and footnotes. Text outside them (the title block) belongs to the page's top.
@@ -177,12 +185,12 @@ def page_records(page: Page) -> list[Record]:
     return records
 
 
-def site_records(pages: list[Page]) -> dict[str, list[Record]]:
+def site_records(pages: list[Page], cache: RecordCache | None = None) -> dict[str, list[Record]]:
     """Every page's records by language; a unit that several editions show the same (the
     zh-Hans page and the bilingual page's Chinese half) is one record listing them all."""
     merged: dict[tuple[str, str, str, str], Record] = {}
     for page in sorted(pages, key=lambda p: (p.document, "+" in p.edition, p.edition)):
-        for record in page_records(page):
+        for record in cache.records(page) if cache else page_records(page):
             key = (record.document, record.anchor, record.lang, record.text)
             if key in merged:
                 merged[key].editions.append(page.edition)
@@ -192,6 +200,35 @@ def site_records(pages: list[Page]) -> dict[str, list[Record]]:
     for record in merged.values():
         by_language.setdefault(record.lang, []).append(record)
     return by_language
+
+
+@dataclass
+class RecordCache:
+    """The records of each page, under build/.cache/search/, by the digest of the page's bytes
+    and of the code that reads them: a page that did not change is not parsed again."""
+
+    folder: Path
+    code: str  # folio's and Pagefind's versions
+    used: set[str] = field(default_factory=set)
+
+    def records(self, page: Page) -> list[Record]:
+        """The page's records: those kept, else read from the page (and kept)."""
+        digest = hashlib.sha256(f"{self.code}\0{page.document}\0{page.edition}\0".encode())
+        digest.update(page.html)
+        path = self.folder / f"{digest.hexdigest()}.json"
+        self.used.add(path.name)
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            return [Record(**found) for found in json.loads(path.read_bytes())]
+        records = page_records(page)
+        found = [record.__dict__ for record in records]
+        write_atomic(path, json.dumps(found, ensure_ascii=False).encode())
+        return records
+
+    def prune(self) -> None:
+        """Forget the records of pages the site no longer has."""
+        for path in self.folder.glob("*"):
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)
 
 
 def record_page(record: Record) -> str:
@@ -219,14 +256,31 @@ def record_page(record: Record) -> str:
     )
 
 
-def index_key(records: list[Record]) -> str:
-    """What an index is made from: its records, folio's code and Pagefind's version."""
-    from folio.keys import folio_digest
-
-    digest = hashlib.sha256(f"{folio_digest()} {pagefind_version()}".encode())
+def index_key(records: list[Record], code: str) -> str:
+    """What a bundle is made from: its records, and folio's and Pagefind's versions (`code`)."""
+    digest = hashlib.sha256(code.encode())
     for record in records:
         digest.update(json.dumps(record.__dict__, ensure_ascii=False, sort_keys=True).encode())
-    return digest.hexdigest()
+    return digest.hexdigest()[:20]
+
+
+def bundles(records: list[Record], size: int = BUNDLE) -> list[list[Record]]:
+    """A language's records in bundles of `size`, each of one document."""
+    by_document: dict[str, list[Record]] = {}
+    for record in records:
+        by_document.setdefault(record.document, []).append(record)
+    return [
+        found[start : start + size]
+        for found in by_document.values()
+        for start in range(0, len(found), size)
+    ]
+
+
+def code_version() -> str:
+    """Folio's code and Pagefind's versions: what the records and indexes are made by."""
+    from folio.keys import folio_digest
+
+    return f"{folio_digest()} {pagefind_version()}"
 
 
 def pagefind_version() -> str:
@@ -242,186 +296,238 @@ def pagefind_version() -> str:
 
 @dataclass
 class Staged:
-    """Indexes made for the languages whose records changed, waiting in build/.search/ to
-    replace the site's once every other output of the build is written."""
+    """The bundles made for the records that changed, in place but not listed yet: search.js
+    finds them once every other output of the build is written."""
 
     site: Path  # build/site/pagefind
-    work: Path  # build/.search
-    made: dict[str, Path]  # language → its finished index
-    keys: dict[str, str]  # every indexed language → the key of its index
-    names: dict[str, str]  # every indexed language → its name in itself
+    made: list[tuple[str, str]]  # each bundle made: (language, bundle)
+    listed: list[dict]  # each language: its name and bundles, as search.js reads them
 
     def publish(self) -> None:
-        """Put each new index in place (renamed in, the old one removed), drop the indexes of
-        languages no longer on the site, and list the languages for search.js."""
-        self.site.mkdir(parents=True, exist_ok=True)
-        for lang, bundle in self.made.items():
-            target = self.site / lang
-            old = self.work / f"{lang}.old"
-            if old.exists():
-                shutil.rmtree(old)
-            if target.exists():
-                target.rename(old)
-            bundle.rename(target)
-            if old.exists():
-                shutil.rmtree(old)
-        for path in self.site.iterdir():
-            if path.is_dir() and path.name not in self.keys:
-                shutil.rmtree(path)
-        listed = [{"lang": lang, "name": self.names.get(lang, lang)} for lang in self.keys]
-        write_atomic(self.site / LANGUAGES, json.dumps(listed, ensure_ascii=False).encode())
-        write_atomic(self.work / KEYS, json.dumps(self.keys, indent=1).encode())
-        for lang in self.made:
-            shutil.rmtree(self.work / lang, ignore_errors=True)
+        """List the bundles for search.js, then remove those no longer listed (a reader
+        searching meanwhile finds the bundles the list they loaded names)."""
+        write_atomic(self.site / LANGUAGES, json.dumps(self.listed, ensure_ascii=False).encode())
+        kept = {language["lang"]: set(language["bundles"]) for language in self.listed}
+        for folder in self.site.iterdir():
+            if folder.name == LANGUAGES:
+                continue
+            if not folder.is_dir() or folder.name not in kept:
+                remove(folder)
+                continue
+            for path in folder.iterdir():
+                if path.name not in kept[folder.name]:
+                    remove(path)
+
+
+def write_bundle(folder: Path, files: dict[str, bytes]) -> None:
+    """A bundle's files in `folder`, renamed in whole. Named by its records, it is new; a build
+    stopped before listing it leaves it for the next build, which lists it."""
+    temporary = folder.parent / f".{folder.name}.tmp"
+    for path in (temporary, folder):
+        if path.exists():
+            shutil.rmtree(path)
+    for name, data in files.items():
+        path = temporary / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    temporary.rename(folder)
+
+
+def remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def stage(
-    build_dir: Path, pages: list[Page], changed: bool, names: dict[str, str]
+    build_dir: Path,
+    pages: list[Page],
+    changed: bool,
+    names: dict[str, str],
+    size: int = BUNDLE,
 ) -> Staged | None:
-    """Index again the languages whose records changed; None when nothing did (no page
-    `changed` and the site's indexes are all there, or the same records)."""
-    site, work = build_dir / "site" / FOLDER, build_dir / STAGING
-    keys = read_keys(work)
-    whole = (site / LANGUAGES).is_file() and all(
-        (site / lang / "pagefind-entry.json").is_file() for lang in keys
+    """Index the bundles whose records changed; None when nothing did (no page `changed` and
+    the site's bundles are all there, or the same records)."""
+    site = build_dir / "site" / FOLDER
+    listed = read_listed(site)
+    whole = bool(listed) and all(
+        (site / language["lang"] / key / ENTRY).is_file()
+        for language in listed
+        for key in language["bundles"]
     )
-    if not pages or (not changed and whole and keys):
+    if not pages or (not changed and whole):
         return None
-    records = site_records(pages)
-    fresh = {lang: index_key(found) for lang, found in records.items()}
-    todo = [
-        lang
-        for lang in records
-        if fresh[lang] != keys.get(lang) or not (site / lang / "pagefind-entry.json").is_file()
-    ]
-    if not todo and whole and fresh.keys() == keys.keys():
-        return None
-    made = write_indexes({lang: records[lang] for lang in todo}, work)
+    code = code_version()
+    cache = RecordCache(build_dir / CACHE, code)
+    with naming(cache.folder):
+        records = site_records(pages, cache)
+        cache.prune()
+    planned = {
+        lang: {index_key(bundle, code): bundle for bundle in bundles(found, size)}
+        for lang, found in records.items()
+    }
     known = list(names)
-    order = sorted(fresh, key=lambda lang: known.index(lang) if lang in known else len(known))
-    return Staged(site, work, made, {lang: fresh[lang] for lang in order}, names)
+    order = sorted(planned, key=lambda lang: known.index(lang) if lang in known else len(known))
+    fresh = [
+        {"lang": lang, "name": names.get(lang, lang), "bundles": list(planned[lang])}
+        for lang in order
+    ]
+    todo = {
+        (lang, key): bundle
+        for lang, found in planned.items()
+        for key, bundle in found.items()
+        if not (site / lang / key / ENTRY).is_file()
+    }
+    if not todo and whole and fresh == listed:
+        return None
+    made = index_bundles(todo)
+    for (lang, key), files in made.items():
+        write_bundle(site / lang / key, files)
+    return Staged(site, list(made), fresh)
 
 
-def read_keys(work: Path) -> dict[str, str]:
+def read_listed(site: Path) -> list[dict]:
+    """The languages and bundles the site lists (none when the list cannot be read)."""
     try:
-        keys = json.loads((work / KEYS).read_text(encoding="utf-8"))
+        listed = json.loads((site / LANGUAGES).read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return []
+    if not isinstance(listed, list) or not all(
+        isinstance(language, dict) and isinstance(language.get("bundles"), list)
+        for language in listed
+    ):
+        return []
+    return listed
+
+
+def index_bundles(
+    todo: dict[tuple[str, str], list[Record]],
+) -> dict[tuple[str, str], dict[str, bytes]]:
+    """Each bundle's index, made by Pagefind from its records: a program for each language
+    (it loads its dictionary once for all its bundles), the languages side by side."""
+    by_language: dict[str, dict[str, list[Record]]] = {}
+    for (lang, key), records in todo.items():
+        by_language.setdefault(lang, {})[key] = records
+    if not by_language:
         return {}
-    return keys if isinstance(keys, dict) else {}
+    with concurrent.futures.ThreadPoolExecutor(len(by_language)) as pool:
+        made = {
+            lang: pool.submit(index_language, lang, found) for lang, found in by_language.items()
+        }
+        return {
+            (lang, key): files
+            for lang, future in made.items()
+            for key, files in future.result().items()
+        }
 
 
-def write_indexes(records: dict[str, list[Record]], work: Path) -> dict[str, Path]:
-    """Index each language's records with Pagefind, in work/<lang>/ (emptied first), all
-    languages at once; returns each finished index, holding only what the site loads."""
-    try:
-        with naming(work):
-            return index_languages(records, work)
-    except BaseException:
-        # A failed or interrupted index leaves nothing behind in build/ (a full disk, say).
-        for lang in records:
-            shutil.rmtree(work / lang, ignore_errors=True)
-        raise
+def index_language(lang: str, bundles: dict[str, list[Record]]) -> dict[str, dict[str, bytes]]:
+    """A language's bundles: Pagefind's own indexer over their records as pages, given to its
+    program in memory, each index taken back the same way (no file in between)."""
+    requests: list[dict] = [
+        {"type": "NewIndex", "config": {"force_language": lang}} for _ in bundles
+    ]
+    for index, records in enumerate(bundles.values()):  # the program numbers them from 0
+        requests += [
+            {
+                "type": "AddFile",
+                "index_id": index,
+                "url": f"/{record.document}/{number}.html",
+                "file_path": None,
+                "file_contents": record_page(record),
+            }
+            for number, record in enumerate(records)
+        ]
+    requests += [{"type": "GetFiles", "index_id": index} for index in range(len(bundles))]
+    replies = ask_pagefind(requests)[-len(bundles) :]
+    return {
+        key: loaded({found["path"]: base64.b64decode(found["content"]) for found in reply["files"]})
+        for key, reply in zip(bundles, replies, strict=True)
+    }
 
 
-def index_languages(records: dict[str, list[Record]], work: Path) -> dict[str, Path]:
-    """Write each language's records as pages and run Pagefind on them, in work/<lang>/."""
-    jobs = {}
-    for lang, found in records.items():
-        folder = work / lang
-        if folder.exists():
-            shutil.rmtree(folder)
-        pages = folder / "pages"
-        for number, record in enumerate(found):
-            path = pages / record.document / f"{number}.html"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(record_page(record), encoding="utf-8")
-        jobs[lang] = (pages, folder / "bundle")
-    if jobs:
-        run_coroutine(_index_all(jobs))
-    for pages, bundle in jobs.values():
-        shutil.rmtree(pages)
-        keep_loaded(bundle)
-    return {lang: bundle for lang, (_, bundle) in jobs.items()}
-
-
-def run_coroutine(coroutine) -> None:
-    """asyncio.run, also where this thread's event loop is already running (folio called from
-    a notebook or another asyncio program): then in a thread of its own."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(coroutine)
-        return
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
-
-
-def keep_loaded(bundle: Path) -> None:
-    """Remove what the site never loads from an index Pagefind wrote: its ready-made
-    interfaces, and the WebAssembly of other languages (each index names its own)."""
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+def loaded(files: dict[str, bytes]) -> dict[str, bytes]:
+    """What the site loads of an index: not Pagefind's ready-made interfaces, nor the
+    WebAssembly of other languages (each index names its own)."""
+    entry = json.loads(files[ENTRY])
     wasm = {f"wasm.{found['wasm'] or 'unknown'}.pagefind" for found in entry["languages"].values()}
-    for path in sorted(bundle.rglob("*"), reverse=True):
-        name = path.relative_to(bundle).as_posix()
-        if path.is_file() and not (name in KEPT or name in wasm or name.startswith(KEPT_PREFIXES)):
-            path.unlink()
+    return {
+        name: data
+        for name, data in files.items()
+        if name in KEPT or name in wasm or name.startswith(KEPT_PREFIXES)
+    }
 
 
-async def _index_all(jobs: dict[str, tuple[Path, Path]]) -> None:
-    await asyncio.gather(*(_pagefind(*paths, lang) for lang, paths in jobs.items()))
+def ask_pagefind(requests: list[dict]) -> list[dict]:
+    """Send Pagefind's program (in its service mode) every request at once and return its
+    replies, in order. Its own Python API waits a tenth of a second before reading each
+    reply; the program answers the requests one after the other, in the order sent."""
+    from pagefind.service import get_executable
 
-
-async def _pagefind(pages: Path, bundle: Path, lang: str) -> None:
-    """Pagefind's own indexer over the record pages, through its Python API (one request for
-    the whole folder: the API answers one request at a time, a tenth of a second each)."""
-    from pagefind.service import PagefindService
-
-    try:
-        service = await PagefindService().launch()
-    except FileNotFoundError as error:
+    program = get_executable()
+    if program is None or not program.is_file():
         raise FolioError(
             "Pagefind's program is missing: the site's search cannot be indexed",
             hint="install folio's dependencies again (pip install 'pagefind[extended]')",
-        ) from error
-    try:
-        index = await service.create_index({"force_language": lang})
-        await index.add_directory(str(pages))
-        await index.write_files(str(bundle))
-        await _written(bundle)
-    finally:
-        await _finish(service)
-    _check_written(bundle)
-
-
-async def _written(bundle: Path, seconds: float = 30) -> None:
-    """Wait until every file of the index has its contents. Pagefind answers "written" once it
-    has created each file and handed its bytes to a background writer (tokio): closing it
-    then left files empty (3 runs in 8 here, with the API's close(); one in 3 when it ended
-    by itself). Each file's bytes go in one write, so a file that is not empty is whole."""
-    deadline = asyncio.get_running_loop().time() + seconds
-    while any(path.is_file() and path.stat().st_size == 0 for path in bundle.rglob("*")):
-        if asyncio.get_running_loop().time() > deadline:
-            return  # _check_written says what is missing
-        await asyncio.sleep(0.02)
-
-
-async def _finish(service) -> None:
-    """Let Pagefind's program end by itself, at the end of its input, instead of the API's
-    close(), which stops it at once."""
-    service._poll_task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await service._poll_task
-    service._backend.stdin.close()
-    await service._backend.wait()
-
-
-def _check_written(bundle: Path) -> None:
-    """Fail rather than publish an index with a file missing or empty."""
-    entry = bundle / "pagefind-entry.json"
-    files = [path for path in bundle.rglob("*") if path.is_file()]
-    if not entry.is_file() or any(path.stat().st_size == 0 for path in files):
-        raise FolioError(
-            "Pagefind wrote an incomplete search index",
-            bundle,
-            hint="build again; the site keeps its previous index",
         )
+    message = b"".join(
+        base64.b64encode(json.dumps({"message_id": number, "payload": request}).encode()) + b","
+        for number, request in enumerate(requests)
+    )
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [str(program), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        replies = None
+        writer = threading.Thread(target=_send, args=(process, message), daemon=True)
+        try:
+            writer.start()
+            replies = _replies(process, len(requests))
+        finally:
+            if replies is None:  # it failed, or this process was interrupted: stop it
+                process.kill()
+            writer.join()
+            # At the end of its input the program ends.
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+            process.wait()
+        if replies is None:
+            errors.seek(0)
+            said = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise FolioError(
+                "Pagefind stopped before the site's search was indexed: "
+                + (said[-1] if said else f"exit status {process.returncode}"),
+                hint="build again; the site keeps its previous index",
+            )
+    return replies
+
+
+def _send(process: subprocess.Popen, message: bytes) -> None:
+    """Write the requests (in a thread: the replies are read meanwhile)."""
+    with contextlib.suppress(OSError):  # the program ended: its reading side says why
+        process.stdin.write(message)
+        process.stdin.flush()
+
+
+def _replies(process: subprocess.Popen, count: int) -> list[dict] | None:
+    """The program's replies to the `count` requests, in order; None if it ended before."""
+    replies: dict[int, dict] = {}
+    pending = b""
+    while len(replies) < count:
+        chunk = process.stdout.read1(1 << 20)
+        if not chunk:
+            return None
+        *whole, pending = (pending + chunk).split(b",")
+        for encoded in whole:
+            reply = json.loads(base64.b64decode(encoded))
+            if reply["payload"].get("type") == "Error":
+                raise FolioError(
+                    f"Pagefind could not index the site's search: {reply['payload']['message']}",
+                    hint="build again; the site keeps its previous index",
+                )
+            replies[reply["message_id"]] = reply["payload"]
+    return [replies[number] for number in range(count)]
