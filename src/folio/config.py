@@ -5,7 +5,6 @@ loader, the error messages and the README's settings table all come from there."
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import tomllib
@@ -70,7 +69,8 @@ def describe(value: object) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, str):
-        return f"the string {json.dumps(value, ensure_ascii=False)}"
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'the string "{quoted}"'
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, list):
