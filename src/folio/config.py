@@ -15,10 +15,11 @@ from babel import Locale, UnknownLocaleError
 
 from folio.errors import FolioError, line_of
 from folio.files import write_atomic
+from folio.render.formats import DEFAULT_FORMATS
+from folio.render.formats import FORMATS as REGISTRY
 
-FORMATS = ("pdf", "epub", "html", "booklet")
-# What `folio build` makes unless told: the booklet is for the printer, on request.
-DEFAULT_FORMATS = ("pdf", "epub", "html")
+# The output formats, as render/formats.py declares them.
+FORMATS = tuple(REGISTRY)
 # Bilingual layouts: each unit, then its translation; or the two in aligned columns.
 LAYOUTS = ("interleaved", "parallel")
 # Page sizes of the print edition, width and height in mm, by their CSS names.
