@@ -24,7 +24,9 @@ FOLDER = ".cache"
 # The signing key's file, in the user's cache folder.
 KEY_FILE = Path("folio", "cache-key")
 # Bump to drop every cache written by an earlier layout of this module.
-LAYOUT = "1"
+LAYOUT = "2"
+# How many files a table is kept in.
+SHARDS = 16
 
 
 def digest(*parts: str | bytes) -> str:
@@ -37,18 +39,21 @@ def digest(*parts: str | bytes) -> str:
 
 
 class Table:
-    """Many small values by key (one document's rendered fragments, say), in one file.
+    """Many small values by key (one document's rendered rows, say), in SHARDS files by the
+    key's first digit: an edit rewrites the few files its new entries fall in.
 
-    Saved with the entries used in this build, and the unused ones only while they are fewer
-    than the used: an edited unit's old versions do not pile up, and a build of one edition
-    does not drop the others'."""
+    A file is saved with the entries used in this build, and the unused ones only while they
+    are fewer than the used: an edited unit's old versions do not pile up, and a build of one
+    edition does not drop the others'."""
 
-    def __init__(self, path: Path | None, salt: str = "") -> None:
-        self.path = path
+    def __init__(self, folder: Path | None, salt: str = "") -> None:
+        self.folder = folder
         self.salt = salt
-        self.old: dict[str, Any] = load(path) if path else {}
+        self.old: dict[str, Any] = {}
+        for shard in range(SHARDS if folder else 0):
+            self.old.update(load(self.shard_path(shard)))
         self.used: dict[str, Any] = {}
-        self.added = False
+        self.dirty: set[int] = set()
 
     def key(self, *parts: str | bytes) -> str:
         """A key of this table: the parts and what every value depends on (folio's code)."""
@@ -64,15 +69,23 @@ class Table:
 
     def put(self, key: str, value: Any) -> None:
         self.used[key] = value
-        self.added = True
+        self.dirty.add(shard_of(key))
 
     def save(self) -> None:
-        """Write the table if this build added to it (else the file holds all it used)."""
-        if self.path is None or not self.added:
-            return
-        kept = dict(self.old) if len(self.old) <= len(self.used) else {}
-        kept.update(self.used)
-        write_atomic(self.path, signed(kept))
+        """Write the files this build added entries to."""
+        for shard in sorted(self.dirty if self.folder else ()):
+            used = {k: v for k, v in self.used.items() if shard_of(k) == shard}
+            old = {k: v for k, v in self.old.items() if shard_of(k) == shard}
+            kept = old if len(old) <= len(used) else {}
+            write_atomic(self.shard_path(shard), signed({**kept, **used}))
+
+    def shard_path(self, shard: int) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{shard:x}.pickle"
+
+
+def shard_of(key: str) -> int:
+    return int(key[0], 16) % SHARDS
 
 
 class Cache:
@@ -91,7 +104,8 @@ class Cache:
     def table(self, kind: str, name: str) -> Table:
         """The table of `kind` for `name` (a document), loaded once a build."""
         if (kind, name) not in self.tables:
-            self.tables[kind, name] = Table(self.file(kind, name), self.salt)
+            folder = self.folder / kind / name if self.folder else None
+            self.tables[kind, name] = Table(folder, self.salt)
         return self.tables[kind, name]
 
     def one(self, kind: str, name: str, key: str) -> Any | None:
@@ -117,8 +131,12 @@ class Cache:
         """Remove the files of documents that are gone."""
         if self.folder is None or not self.folder.is_dir():
             return
-        for path in self.folder.glob("*/*.pickle"):
-            if path.stem not in names:
+        for path in self.folder.glob("*/*"):
+            if path.name.removesuffix(".pickle") in names:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
                 path.unlink(missing_ok=True)
 
     def file(self, kind: str, name: str) -> Path | None:
