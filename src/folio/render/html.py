@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from html import unescape
 
 import jinja2
 
@@ -17,6 +15,7 @@ from folio.edition import edition_name, editions
 from folio.render.job import Job, Made
 from folio.render.page import PageContext, page_context, plain_text
 from folio.render.templating import render_template
+from folio.render.tokens import END, TEXT, tokens
 
 # Elements whose text is never drawn with the page's fonts.
 UNDRAWN = {"head", "script", "style", "template", "svg"}
@@ -142,46 +141,26 @@ def page_characters(page: bytes, memo: Table) -> dict[str, set[str]]:
     return found
 
 
-# A page's tokens: comments and declarations, tags (end mark, name, attributes), and text.
-_TOKENS = re.compile(r"<!--.*?-->|<[!?][^>]*>|<(/?)([a-zA-Z][^\s/>]*)([^>]*)>|([^<]+)", re.S)
-_LANG = re.compile(r"""(?:^|\s)lang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-# Elements whose content is text up to their end tag (HTML's raw text elements).
-RAW_TEXT = {"script", "style"}
-
-
 def text_by_language(html: str) -> dict[str, set[str]]:
-    """The characters drawn in each language: text nodes under their nearest `lang` (what
-    an HTML parser would say of folio's pages, in a tenth of the time)."""
+    """The characters drawn in each language: text nodes under their nearest `lang`."""
     stack: list[tuple[str, str]] = []
     undrawn = 0  # open elements whose text is not drawn
     found: dict[str, list[str]] = {}
-    position = 0
-    while match := _TOKENS.search(html, position):
-        position = match.end()
-        closing, name, attrs, data = match.groups()
-        if data is not None:
+    for kind, value, attributes in tokens(html):
+        if kind == TEXT:
             if stack and not undrawn:
-                found.setdefault(stack[-1][1], []).append(data.strip())
-        elif name is not None and closing:
-            name = name.lower()
+                found.setdefault(stack[-1][1], []).append(value.strip())
+        elif kind == END:
             while stack:
                 tag, _ = stack.pop()
                 undrawn -= tag in UNDRAWN
-                if tag == name:
+                if tag == value:
                     break
-        elif name is not None:
-            name = name.lower()
-            if name in VOID or attrs.endswith("/"):
-                continue
-            lang = _LANG.search(attrs)
+        elif value not in VOID:
             inherited = stack[-1][1] if stack else ""
-            own = next(filter(None, lang.groups()), "") if lang else ""
-            stack.append((name, own or inherited))
-            undrawn += name in UNDRAWN
-            if name in RAW_TEXT:
-                end = html.lower().find(f"</{name}", position)
-                position = len(html) if end < 0 else end
-    chars = {lang: set(unescape("".join(texts))) for lang, texts in found.items()}
+            stack.append((value, attributes.get("lang") or inherited))
+            undrawn += value in UNDRAWN
+    chars = {lang: set("".join(texts)) for lang, texts in found.items()}
     return {lang: drawn for lang, drawn in chars.items() if drawn}
 
 

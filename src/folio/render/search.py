@@ -15,12 +15,12 @@ import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
 
 from folio.errors import FolioError
 from folio.files import naming, write_atomic
+from folio.render.tokens import END, START, tokens
 
 # Where the indexes go, under build/site/: one folder per language.
 FOLDER = "pagefind"
@@ -83,11 +83,10 @@ class _Open:
     role: str = ""  # "title", "author", "notes" (the footnotes), or ""
 
 
-class _Units(HTMLParser):
+class _Units:
     """Text of a page's <main>, by (anchor, language); its title and author, by language."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.stack: list[_Open] = []
         self.texts: dict[tuple[str, str], list[str]] = {}
         self.titles: dict[str, list[str]] = {}
@@ -95,8 +94,7 @@ class _Units(HTMLParser):
         self.headings: set[str] = set()  # the anchors that are headings
         self.in_main = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
+    def handle_starttag(self, tag: str, values: dict[str, str]) -> None:
         if tag == "main":
             self.in_main = True
         if tag in BLOCKS:
@@ -164,8 +162,13 @@ def _clean(pieces: list[str]) -> str:
 def page_records(page: Page) -> list[Record]:
     """The records of one page, in the order of its text."""
     parser = _Units()
-    parser.feed(page.html.decode("utf-8"))
-    parser.close()
+    for kind, value, attributes in tokens(page.html.decode("utf-8")):
+        if kind == START:
+            parser.handle_starttag(value, attributes)
+        elif kind == END:
+            parser.handle_endtag(value)
+        else:
+            parser.handle_data(value)
     records = []
     sections: dict[str, str] = {}  # the heading read last, by language
     for (anchor, lang), pieces in parser.texts.items():
