@@ -128,10 +128,12 @@ class Cache:
                 write_atomic(path, signed({"key": key, "value": value}))
 
     def prune(self, names: set[str]) -> None:
-        """Remove the files of documents that are gone."""
+        """Remove the files of documents that are gone (in the kinds of cache this build used;
+        other folders, such as the search's, are their owners' to prune)."""
         if self.folder is None or not self.folder.is_dir():
             return
-        for path in self.folder.glob("*/*"):
+        kinds = {kind for kind, _ in [*self.tables, *self.slots]}
+        for path in (path for kind in kinds for path in (self.folder / kind).glob("*")):
             if path.name.removesuffix(".pickle") in names:
                 continue
             if path.is_dir():

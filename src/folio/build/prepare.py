@@ -137,16 +137,16 @@ def load_translations(
 ) -> dict[str, catalog.Translations]:
     """The document's catalogs, of every language or of those `wanted` (an `en` edition of a
     new document needs none); each read again only when one of its files changed."""
-    project = state.project
-    memo = state.cache.table("catalogs", doc)
+    project, cache = state.project, state.cache
     found = {}
     for lang in project.settings.languages:
         if wanted is not None and lang not in wanted:
             continue
         files = [f"{path}:{file_digest(path)}" for path in project.catalogs_of(doc, lang)]
-        key = memo.key("translations", lang, *files)
-        found[lang] = memo.get(key)
+        key = cache.key("translations", lang, *files)
+        # One per document and language, in a folder named by the document (see Cache.prune).
+        found[lang] = cache.one("catalogs", f"{doc}/{lang}", key)
         if found[lang] is None:
             found[lang] = variants.translations(project, doc, lang)
-            memo.put(key, found[lang])
+            cache.keep_one("catalogs", f"{doc}/{lang}", key, found[lang])
     return found
