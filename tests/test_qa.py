@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 
-from conftest import DOC, run_folio
-from folio import qa
+from conftest import DOC, ROOT, run_folio
+from folio import glossary, qa
 from folio.segments import Unit
 
 CASES = [
@@ -46,6 +47,37 @@ def findings_for(msgid: str, msgstr: str, lang: str = "zh-Hans", flags=()) -> li
 def test_each_check_finds_the_fault_and_passes_the_fix(check, msgid, bad, good) -> None:
     assert check in {f.check for f in findings_for(msgid, bad)}
     assert findings_for(msgid, good) == []
+
+
+def planted_findings(name: str) -> set[str]:
+    """The checks that report a fault planted for the check `name`."""
+    cases = {case[0]: case for case in CASES}
+    if name in cases:
+        _, msgid, bad, _ = cases[name]
+        return {f.check for f in findings_for(msgid, bad)}
+    if name == "unbalanced-quotes":
+        units = [Unit('A "shared future.', "paragraph")]
+        return {f.check for f in qa.check_source(units, Path("doc.md"))}
+    if name == glossary.CHECK:
+        catalog = Catalog(locale="zh_Hans")
+        catalog.add("Peacekeepers came.", "人员来了。")
+        terms = [glossary.Term("peacekeeper", "zh-Hans", ("维和人员",))]
+        return {f.check for f in glossary.check_catalog(terms, catalog, Path("x.po"))}
+    return set()
+
+
+@pytest.mark.parametrize("name", list(qa.CHECKS))
+def test_every_registered_check_finds_a_planted_fault(name: str) -> None:
+    assert name in planted_findings(name)
+
+
+def test_the_readme_names_every_registered_check_and_no_other() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| check | reports | leaves alone |") :].split("\n\n")[0]
+    first_cells = [row.split("|")[1] for row in table.splitlines()[2:]]
+    named = {name for cell in first_cells for name in re.findall(r"`([a-z-]+)`", cell)}
+    assert named == set(qa.CHECKS)
+    assert all(check.description for check in qa.CHECKS.values())
 
 
 def test_a_noqa_flag_silences_that_check_only() -> None:
