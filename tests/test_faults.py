@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DOC, ENV_EPOCH, copy_project, run_folio
-from test_catalog import tree_digest
-from test_safety import put_translation
+from helpers import error_line, put_translation, tree_digest
 
 pytestmark = pytest.mark.slow
 
@@ -139,8 +138,7 @@ def fail_and_keep(project: Path, problem: str) -> None:
     before = {k: v for k, v in tree_digest(project / "build").items() if k != "filler"}
     put_translation(project, "In conclusion", "综上所述，全球安全倡议意义重大。")
     result = run_folio(project, "build", "--format", "html", *BUILD)
-    assert result.returncode == 1
-    (line,) = result.stderr.splitlines()
+    line = error_line(result)
     assert line.startswith("folio: error: build/") and problem in line, line
     after = {k: v for k, v in tree_digest(project / "build").items() if k != "filler"}
     assert after == before

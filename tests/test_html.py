@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ALL_EDITIONS, DOC, EDITIONS, Built, run_folio
+from helpers import add_settings, error_line
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col"}
@@ -130,11 +131,7 @@ def test_home_page_lists_every_edition_and_its_downloads(built: Built) -> None:
 
 
 def test_site_url_makes_every_link_for_search_engines_absolute(project: Path) -> None:
-    pyproject = project / "pyproject.toml"
-    setting = 'site-url = "https://example.org/articles/"'
-    pyproject.write_text(
-        pyproject.read_text().replace("[tool.folio]\n", f"[tool.folio]\n{setting}\n")
-    )
+    add_settings(project, 'site-url = "https://example.org/articles/"')
     result = run_folio(project, "build", "--format", "html")
     assert result.returncode == 0, result.stderr
     html = (project / "build" / "site" / DOC / "zh-Hans.html").read_text(encoding="utf-8")
@@ -146,15 +143,11 @@ def test_site_url_makes_every_link_for_search_engines_absolute(project: Path) ->
 
 
 def test_a_site_url_without_scheme_is_refused(project: Path) -> None:
-    pyproject = project / "pyproject.toml"
-    text = pyproject.read_text().replace(
-        "[tool.folio]\n", '[tool.folio]\nsite-url = "example.org"\n'
-    )
-    pyproject.write_text(text)
+    add_settings(project, 'site-url = "example.org"')
     result = run_folio(project, "build", "--format", "html")
-    assert result.returncode == 1
-    assert result.stderr.startswith("folio: error: pyproject.toml:")
-    assert "site-url 'example.org' is not an http(s) address ending in /" in result.stderr
+    line = error_line(result)
+    assert line.startswith("folio: error: pyproject.toml:")
+    assert "site-url 'example.org' is not an http(s) address ending in /" in line
 
 
 def test_a_pdf_rebuilt_alone_replaces_its_download_on_the_site(project: Path) -> None:

@@ -9,8 +9,9 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from conftest import DOC, ROOT, run_folio
-from folio import glossary, qa
+from folio import glossary, qa, script
 from folio.segments import Unit
+from helpers import po_path
 
 CASES = [
     # (check, msgid, failing msgstr, passing msgstr)
@@ -114,7 +115,7 @@ def test_unbalanced_quotes_in_the_source(tmp_path: Path) -> None:
 def test_folio_check_passes_the_seed_and_gates_on_a_finding(project: Path) -> None:
     result = run_folio(project, "check")
     assert (result.returncode, result.stdout.strip()) == (0, "No findings.")
-    po = project / "translations" / "zh-Hans" / f"{DOC}.po"
+    po = po_path(project)
     text = po.read_text(encoding="utf-8")
     po.write_text(text.replace('msgstr "共同安全"', 'msgstr "共同,安全"'), encoding="utf-8")
     line = text.splitlines().index('msgstr "共同安全"')  # the msgid is the line before
@@ -141,3 +142,29 @@ def test_checks_leave_code_english_words_and_the_sources_breaks_alone(
     msgid: str, msgstr: str
 ) -> None:
     assert findings_for(msgid, msgstr) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "chinese", "traditional"),
+    [
+        ("zh-Hans", True, False),
+        ("zh", True, False),
+        ("zh-Hant", True, True),
+        ("zh-Hant-TW", True, True),
+        ("zh-TW", True, True),
+        ("zh-HK", True, True),
+        ("en", False, False),
+        ("fr", False, False),
+    ],
+)
+def test_which_tags_are_chinese_and_traditional(
+    lang: str, chinese: bool, traditional: bool
+) -> None:
+    assert (script.is_chinese(lang), script.is_traditional(lang)) == (chinese, traditional)
+
+
+def test_chinese_punctuation_checks_only_chinese_translations() -> None:
+    assert {f.check for f in findings_for("Peace, security.", "和平,安全。")} == {
+        "halfwidth-punctuation"
+    }
+    assert findings_for("Peace, security.", "和平,安全。", lang="ja") == []

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DOC, ENV_EPOCH
+from helpers import po_path
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +49,7 @@ def test_serve_rebuilds_on_a_catalog_edit_and_reloads_the_page(project: Path) ->
         # The served file itself is untouched: the reload script is added on the way out.
         assert "__folio" not in (project / "build" / "site" / DOC / "zh-Hans.html").read_text()
 
-        catalog = project / "translations" / "zh-Hans" / f"{DOC}.po"
+        catalog = po_path(project)
         text = catalog.read_text(encoding="utf-8")
         assert text.count("总之") >= 1
         catalog.write_text(text.replace("总之", "综上所述", 1), encoding="utf-8")
@@ -173,7 +174,7 @@ def test_a_rebuild_that_fails_to_write_is_reported_and_watching_goes_on(served) 
     version = fetch(f"{base}__folio/version")
     page.unlink()
     page.mkdir()  # a folder where the page goes: its rename fails
-    catalog = project / "translations" / "zh-Hans" / f"{DOC}.po"
+    catalog = po_path(project)
     text = catalog.read_text(encoding="utf-8")
     catalog.write_text(text.replace("总之", "综上", 1), encoding="utf-8")
     wait_for(lambda: "zh-Hans.html" in errors.read_text())

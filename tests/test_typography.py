@@ -11,13 +11,12 @@ import pdfplumber
 import pytest
 import weasyprint
 
-from conftest import DOC, ROOT, Built, run_folio
+from conftest import ROOT, Built, run_folio
 from folio import pofile
 from folio.render import justify
 from folio.render.compose import break_at_quotes
+from helpers import CLOSING, OPENING, po_path
 
-CLOSING = "、。，；：？！」』）》〉】”’"
-OPENING = "「『（《〈【“‘"
 HAN_SPACE_HAN = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
 DENSE = (Path(__file__).parent / "fixtures" / "punctuation" / "dense.txt").read_text().strip()
 
@@ -172,7 +171,7 @@ def test_dense_chinese_paragraphs_are_flush_on_both_edges(dense_pdf: Path) -> No
 
 @pytest.mark.parametrize("edition", ["zh-Hans", "en+zh-Hans"])
 def test_chinese_paragraphs_of_the_seed_are_flush_on_both_edges(built: Built, edition: str) -> None:
-    po = pofile.read(built.root / "translations" / "zh-Hans" / f"{DOC}.po", "zh-Hans")
+    po = pofile.read(po_path(built.root), "zh-Hans")
     paragraphs = [message.string for message in po.catalog if message.id and message.string]
     checked, ragged = ragged_lines(built.output(edition, "pdf"), paragraphs)
     assert checked > 40
