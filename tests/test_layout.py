@@ -8,9 +8,7 @@ from pypdf import PdfReader
 
 from conftest import DOC, run_folio
 from folio import pofile
-from helpers import po_path
-from test_epub import check_page_list
-from test_typography import ragged_lines
+from helpers import check_page_list, po_path, ragged_lines
 
 
 def anchor_pages(path: Path) -> dict[str, int]:

@@ -8,9 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import DOC, run_folio
-from helpers import add_settings, error_line
+from helpers import MM, add_settings, error_line
 
-MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
 
 

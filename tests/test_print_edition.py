@@ -18,14 +18,9 @@ from conftest import DOC, EDITIONS, ROOT, Built, run_folio
 from folio.brand import load_brand
 from folio.config import Settings
 from folio.render.booklet import MM, impose
-from helpers import CLOSING, OPENING, add_settings, po_path
+from helpers import CLOSING, OPENING, add_settings, po_path, squeeze
 
 PROOFS = ROOT / "build" / "proofs"
-SPACE = re.compile(r"\s+")
-
-
-def squeeze(text: str) -> str:
-    return SPACE.sub("", text)
 
 
 def booklet_of(built: Built, edition: str) -> bytes:

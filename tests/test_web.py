@@ -11,8 +11,7 @@ from fontTools.ttLib import TTFont
 from playwright.sync_api import Browser, Page
 
 from conftest import DOC, ROOT, Built
-from helpers import NARROW, WIDE, axe_violations, open_page, serve, watch
-from test_html import Page as PageText
+from helpers import NARROW, WIDE, PageText, axe_violations, open_page, serve, watch
 
 pytestmark = pytest.mark.slow
 
