@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 import pdfplumber
@@ -259,21 +259,29 @@ def built_title(files: dict[str, ElementTree.Element]) -> str:
     return "".join(page.itertext()).strip()[:10]
 
 
+def body_rows(page: Any) -> list[list[dict]]:
+    """The body-size characters of a pdfplumber page, line by line, each line left to right."""
+    rows: dict[float, list[dict]] = {}
+    for char in page.chars:
+        if abs(char["size"] - BODY_SIZE) < 0.05:
+            # Grouped by baseline: the CJK and Latin faces' tops differ on one line.
+            rows.setdefault(round(char["matrix"][5], 1), []).append(char)
+    return [sorted(row, key=lambda c: c["x0"]) for row in rows.values()]
+
+
+def block_right(index: int) -> float:
+    """The text block's right edge in pt on the page of this index (0: a right-hand page)."""
+    return BLOCK_RIGHT_MM["right" if index % 2 == 0 else "left"] * MM
+
+
 def body_lines(path: Path) -> list[tuple[int, str, float]]:
     """(page index, text, gap in pt to the text block's right edge) of each body-size line."""
     found = []
     with pdfplumber.open(path) as pdf:
         for index, page in enumerate(pdf.pages):
-            edge = BLOCK_RIGHT_MM["right" if index % 2 == 0 else "left"] * MM
-            rows: dict[float, list[dict]] = {}
-            for char in page.chars:
-                if abs(char["size"] - BODY_SIZE) < 0.05:
-                    # Grouped by baseline: the CJK and Latin faces' tops differ on one line.
-                    rows.setdefault(round(char["matrix"][5], 1), []).append(char)
-            for row in rows.values():
-                row.sort(key=lambda c: c["x0"])
+            for row in body_rows(page):
                 text = "".join(c["text"] for c in row)
-                found.append((index, text, edge - max(c["x1"] for c in row)))
+                found.append((index, text, block_right(index) - max(c["x1"] for c in row)))
     return found
 
 

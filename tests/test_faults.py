@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DOC, ENV_EPOCH, copy_project, run_folio
+from conftest import DOC, copy_project, run_folio, user_env
 from helpers import error_line, put_translation, tree_digest
 
 pytestmark = pytest.mark.slow
@@ -87,7 +87,7 @@ def test_a_killed_build_leaves_a_consistent_build_and_no_lock(
     project = tmp_path / "project"
     shutil.copytree(built_edition, project)
     put_translation(project, "In conclusion", "综上所述，全球安全倡议意义重大。")
-    env = {"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": ENV_EPOCH, "HOME": str(project)}
+    env = user_env(project)
     killed = subprocess.run(
         [sys.executable, "-c", KILLER, module, name, str(count), *BUILD],
         cwd=project,

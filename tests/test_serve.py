@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DOC, ENV_EPOCH
+from conftest import DOC, user_env
 from helpers import po_path
 
 pytestmark = pytest.mark.slow
@@ -29,7 +29,7 @@ def wait_for(condition, seconds: float = 60) -> None:
 
 
 def test_serve_rebuilds_on_a_catalog_edit_and_reloads_the_page(project: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": ENV_EPOCH, "HOME": str(project)}
+    env = user_env(project)
     server = subprocess.Popen(
         [sys.executable, "-m", "folio", "serve", "--port", "0"],
         cwd=project,
@@ -66,7 +66,7 @@ def served(tmp_path_factory: pytest.TempPathFactory):
     from conftest import copy_project
 
     project = copy_project(tmp_path_factory.mktemp("serve") / "project")
-    env = {"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": ENV_EPOCH, "HOME": str(project)}
+    env = user_env(project)
     errors = project.parent / "stderr.txt"
     with errors.open("w") as stderr:
         server = subprocess.Popen(

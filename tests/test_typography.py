@@ -16,12 +16,13 @@ from folio import pofile
 from folio.render import justify
 from folio.render.compose import break_at_quotes
 from helpers import (
-    BLOCK_RIGHT_MM,
     BODY_SIZE,
     CLOSING,
     MM,
     OPENING,
+    block_right,
     body_lines,
+    body_rows,
     po_path,
     ragged_lines,
 )
@@ -167,16 +168,9 @@ def test_marks_at_a_justified_line_edge_are_set_half_width(dense_pdf: Path) -> N
     starts, ends = [], []
     with pdfplumber.open(dense_pdf) as pdf:
         for index, page in enumerate(pdf.pages[4:-1], start=4):
-            edge = BLOCK_RIGHT_MM["right" if index % 2 == 0 else "left"] * MM
-            rows: dict[float, list[dict]] = {}
-            for char in page.chars:
-                if abs(char["size"] - BODY_SIZE) < 0.05:
-                    rows.setdefault(round(char["matrix"][5], 1), []).append(char)
-            if not rows:
-                continue
+            edge = block_right(index)
             left = edge - (148 - 15 - 18) * MM  # the text block is 115 mm wide
-            for row in rows.values():
-                row.sort(key=lambda c: c["x0"])
+            for row in body_rows(page):
                 first, last = row[0], row[-1]
                 justified = last["x1"] >= edge - 1  # not a paragraph's last line
                 if justified and first["text"] in OPENING and first["x0"] < left + BODY_SIZE:
