@@ -44,9 +44,14 @@ def copy_project(target: Path, converted: bool = False) -> Path:
     return target
 
 
+def user_env(project: Path) -> dict[str, str]:
+    """What folio runs with in the tests: a plain PATH, a fixed date, `project` as home."""
+    return {"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": ENV_EPOCH, "HOME": str(project)}
+
+
 def run_folio(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the installed command line exactly as a user would, in `project`."""
-    env = {"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": ENV_EPOCH, "HOME": str(project)}
+    env = user_env(project)
     return subprocess.run(
         [sys.executable, "-m", "folio", *args],
         cwd=project,

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from conftest import DOC, run_folio
 from folio.render.booklet import MM, saddle_stitch
+from helpers import add_settings
 
 A5 = (148 * MM, 210 * MM)
 
@@ -77,10 +78,7 @@ def test_creep_moves_inner_sheets_toward_the_spine(project: Path) -> None:
     assert run_folio(project, *args).returncode == 0
     path = project / "build" / DOC / f"{DOC}.en.booklet.pdf"
     outer, inner = first_x(path, 0, "right"), first_x(path, 2, "right")
-    pyproject = project / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text().replace("[tool.folio]\n", "[tool.folio]\nbooklet-creep-mm = 1.0\n")
-    )
+    add_settings(project, "booklet-creep-mm = 1.0")
     assert run_folio(project, *args).returncode == 0
     assert abs(first_x(path, 0, "right") - outer) < 0.01  # the outer sheet stays
     assert abs((inner - first_x(path, 2, "right")) - 72 / 25.4) < 0.01  # 1 mm toward the spine
@@ -92,10 +90,7 @@ def test_with_bleed_the_sheet_bleeds_on_its_outer_edges_only(project: Path) -> N
     (project / "templates" / "print.css").open("a").write(
         "@page :left { background: #ff0000; } @page :right { background: #0000ff; }\n"
     )
-    pyproject = project / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text().replace("[tool.folio]\n", "[tool.folio]\nbleed-mm = 3\n")
-    )
+    add_settings(project, "bleed-mm = 3")
     result = run_folio(project, "build", "--format", "booklet", "--edition", "en")
     assert result.returncode == 0, result.stderr
     path = project / "build" / DOC / f"{DOC}.en.booklet.pdf"

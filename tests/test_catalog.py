@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 from pathlib import Path
@@ -13,23 +12,12 @@ from folio.align import parse_translations
 from folio.catalog import Translations
 from folio.pofile import split_entries
 from folio.segments import Unit
+from helpers import po_path, tree_digest
 
 SENTENCE = (
     "China additionally takes seriously the legitimate security concerns of all other countries."
 )
 EDITED = "China also takes seriously the legitimate security concerns of all other countries."
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def po_path(project: Path) -> Path:
-    return project / "translations" / "zh-Hans" / f"{DOC}.po"
 
 
 def test_status_shows_the_chinese_catalog_complete(project: Path) -> None:

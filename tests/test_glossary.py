@@ -11,6 +11,7 @@ from babel.messages.catalog import Catalog
 from conftest import DOC, ROOT, run_folio
 from folio import glossary, pofile
 from folio.glossary import Term
+from helpers import error_line, po_path
 
 TERMS = glossary.load(ROOT / "translations" / glossary.GLOSSARY)
 
@@ -82,7 +83,7 @@ def test_noqa_glossary_silences_only_this_entry() -> None:
 
 
 def test_check_finds_a_wrong_term_injected_into_the_seed_catalog(project: Path) -> None:
-    po = project / "translations" / "zh-Hans" / f"{DOC}.po"
+    po = po_path(project)
     text = po.read_text(encoding="utf-8")
     assert "派遣维和人员最多" in text and "博鳌亚洲论坛年会" in text
     po.write_text(
@@ -119,7 +120,7 @@ def test_the_template_names_the_terms_of_each_entry(project: Path) -> None:
     tsv = project / "translations" / glossary.GLOSSARY
     tsv.write_text(tsv.read_text(encoding="utf-8") + "Middle East\tzh-Hans\t中东\t\t\n", "utf-8")
     assert run_folio(project, "update").returncode == 0
-    po = pofile.read(project / "translations" / "zh-Hans" / f"{DOC}.po", "zh-Hans").catalog
+    po = pofile.read(po_path(project), "zh-Hans").catalog
     assert "glossary: Middle East → zh-Hans 中东" in po[message.id].auto_comments
     assert run_folio(project, "extract").stdout.strip() == "No template changed."
 
@@ -128,9 +129,8 @@ def test_a_malformed_glossary_row_is_one_clear_line(project: Path) -> None:
     tsv = project / "translations" / glossary.GLOSSARY
     tsv.write_text(tsv.read_text(encoding="utf-8") + "Middle East\tzh-Hans\n", "utf-8")
     result = run_folio(project, "check")
-    assert result.returncode == 1
     rows = len(tsv.read_text(encoding="utf-8").splitlines())
-    assert result.stderr.strip() == (
+    assert error_line(result) == (
         f"folio: error: translations/glossary.tsv:{rows}: a glossary row needs a source term,"
         " a language and a required translation (columns, separated by tabs: source term,"
         " language, required translation, forbidden variants, note)"

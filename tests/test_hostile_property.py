@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import DOC, copy_project, run_folio
-from test_safety import pdf_links
+from conftest import copy_project, run_folio
+from helpers import pdf_links, po_path
 
 pytestmark = pytest.mark.slow
 
@@ -128,7 +128,7 @@ def scripts_in(project: Path) -> list[str]:
 
 def write_msgstrs(project: Path, msgstrs: list[bytes]) -> None:
     """The first entries of the Chinese catalog get these msgstrs, as bytes escaped like PO."""
-    po = project / "translations" / "zh-Hans" / f"{DOC}.po"
+    po = po_path(project)
     lines = po.read_bytes().split(b"\n")
     at = [i for i, line in enumerate(lines) if line.startswith(b'msgstr "') and i > 5]
     for index, msgstr in zip(at, msgstrs, strict=False):

@@ -3,49 +3,16 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from conftest import ALL_EDITIONS, DOC, EDITIONS, Built, run_folio
-
-HAN = re.compile(r"[\u3400-\u9fff]")
-VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col"}
+from helpers import HAN, PageText, add_settings, error_line
 
 
-class Page(HTMLParser):
-    """Text with the language of its element, and every src/href."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[tuple[str, str]] = []
-        self.texts: list[tuple[str, str, bool]] = []  # (language, text, inside <main>)
-        self.urls: list[str] = []
-        self.html_lang = ""
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        attrs = dict(attrs)
-        self.urls += [attrs[a] for a in ("src", "href") if attrs.get(a)]
-        if tag == "html":
-            self.html_lang = attrs.get("lang", "")
-        if tag not in VOID:
-            inherited = self.stack[-1][1] if self.stack else ""
-            self.stack.append((tag, attrs.get("lang") or inherited))
-
-    def handle_endtag(self, tag: str) -> None:
-        while self.stack:
-            if self.stack.pop()[0] == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        if data.strip() and self.stack and self.stack[-1][0] not in ("style", "script"):
-            in_main = any(tag == "main" for tag, _ in self.stack)
-            self.texts.append((self.stack[-1][1], data, in_main))
-
-
-def parse(built: Built, edition: str) -> Page:
-    page = Page()
+def parse(built: Built, edition: str) -> PageText:
+    page = PageText()
     page.feed(built.output(edition, "html").read_text(encoding="utf-8"))
     return page
 
@@ -114,7 +81,7 @@ def test_home_page_lists_every_edition_and_its_downloads(built: Built) -> None:
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "China’s Vision for Shared Global Security" in home
     assert "中国的全球共同安全愿景" in home
-    page = Page()
+    page = PageText()
     page.feed(home)
     for edition in EDITIONS:
         assert f"shared-global-security/{edition}.html" in page.urls
@@ -130,11 +97,7 @@ def test_home_page_lists_every_edition_and_its_downloads(built: Built) -> None:
 
 
 def test_site_url_makes_every_link_for_search_engines_absolute(project: Path) -> None:
-    pyproject = project / "pyproject.toml"
-    setting = 'site-url = "https://example.org/articles/"'
-    pyproject.write_text(
-        pyproject.read_text().replace("[tool.folio]\n", f"[tool.folio]\n{setting}\n")
-    )
+    add_settings(project, 'site-url = "https://example.org/articles/"')
     result = run_folio(project, "build", "--format", "html")
     assert result.returncode == 0, result.stderr
     html = (project / "build" / "site" / DOC / "zh-Hans.html").read_text(encoding="utf-8")
@@ -146,15 +109,11 @@ def test_site_url_makes_every_link_for_search_engines_absolute(project: Path) ->
 
 
 def test_a_site_url_without_scheme_is_refused(project: Path) -> None:
-    pyproject = project / "pyproject.toml"
-    text = pyproject.read_text().replace(
-        "[tool.folio]\n", '[tool.folio]\nsite-url = "example.org"\n'
-    )
-    pyproject.write_text(text)
+    add_settings(project, 'site-url = "example.org"')
     result = run_folio(project, "build", "--format", "html")
-    assert result.returncode == 1
-    assert result.stderr.startswith("folio: error: pyproject.toml:")
-    assert "site-url 'example.org' is not an http(s) address ending in /" in result.stderr
+    line = error_line(result)
+    assert line.startswith("folio: error: pyproject.toml:")
+    assert "site-url 'example.org' is not an http(s) address ending in /" in line
 
 
 def test_a_pdf_rebuilt_alone_replaces_its_download_on_the_site(project: Path) -> None:

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from conftest import DOC, ROOT, run_folio
 from folio import pofile
+from helpers import error_line
 
 SOURCE = """---
 title: A Short Paper
@@ -82,8 +83,7 @@ def test_init_lang_writes_a_catalog_with_cldr_header(paper: Path) -> None:
 @pytest.mark.parametrize("tag", ["en_GB", "xx-!", "klingon"])
 def test_init_lang_refuses_a_malformed_or_unknown_tag(paper: Path, tag: str) -> None:
     result = run_folio(paper, "init-lang", tag)
-    assert result.returncode == 1
-    assert result.stderr.strip() == (
+    assert error_line(result) == (
         f"folio: error: unknown or malformed language tag {tag!r} "
         "(use a BCP 47 tag such as fr, ar, pt-BR or zh-Hans)"
     )

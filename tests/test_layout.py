@@ -8,8 +8,7 @@ from pypdf import PdfReader
 
 from conftest import DOC, run_folio
 from folio import pofile
-from test_epub import check_page_list
-from test_typography import ragged_lines
+from helpers import check_page_list, po_path, ragged_lines
 
 
 def anchor_pages(path: Path) -> dict[str, int]:
@@ -43,7 +42,7 @@ def test_parallel_columns_are_justified_and_listed_in_the_epub_page_list(project
     args = ("build", "--edition", "en+zh-Hans", "--layout", "parallel")
     assert run_folio(project, *args).returncode == 0
     pdf = project / "build" / DOC / f"{DOC}.en+zh-Hans.pdf"
-    po = pofile.read(project / "translations" / "zh-Hans" / f"{DOC}.po", "zh-Hans")
+    po = pofile.read(po_path(project), "zh-Hans")
     paragraphs = [message.string for message in po.catalog if message.id and message.string]
     checked, ragged = ragged_lines(pdf, paragraphs)
     assert checked > 40

@@ -13,8 +13,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from conftest import ALL_EDITIONS, EDITIONS, ROOT, Built, run_folio
-
-HAN = re.compile(r"[\u3400-\u9fff]")
+from helpers import HAN
 
 
 def text_of(path) -> str:

@@ -8,16 +8,13 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import DOC, run_folio
+from helpers import MM, add_settings, error_line
 
-MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
 
 
 def build_with(project: Path, settings: str) -> PdfReader:
-    pyproject = project / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text().replace("[tool.folio]\n", f"[tool.folio]\n{settings}\n")
-    )
+    add_settings(project, settings)
     result = run_folio(project, "build", "--format", "pdf", "--edition", "en")
     assert result.returncode == 0, result.stderr
     return PdfReader(project / "build" / DOC / f"{DOC}.en.pdf")
@@ -52,16 +49,11 @@ def test_pdf_ua_1_is_tagged(project: Path) -> None:
 
 
 def test_an_unknown_variant_is_refused(project: Path) -> None:
-    pyproject = project / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text().replace("[tool.folio]\n", '[tool.folio]\npdf-variant = "pdf/z"\n')
-    )
+    add_settings(project, 'pdf-variant = "pdf/z"')
     result = run_folio(project, "build")
-    assert result.returncode == 1
-    assert (
-        result.stderr.startswith("folio: error: pyproject.toml:")
-        and "unknown pdf-variant 'pdf/z'" in result.stderr
-    )
+    line = error_line(result)
+    assert line.startswith("folio: error: pyproject.toml:")
+    assert "unknown pdf-variant 'pdf/z'" in line
 
 
 def test_paper_sets_the_page_size_and_the_cover_fills_it(project: Path) -> None:
@@ -76,10 +68,8 @@ def test_paper_sets_the_page_size_and_the_cover_fills_it(project: Path) -> None:
 
 
 def test_an_unknown_paper_is_refused(project: Path) -> None:
-    pyproject = project / "pyproject.toml"
-    text = pyproject.read_text().replace("[tool.folio]\n", '[tool.folio]\npaper = "A3+"\n')
-    pyproject.write_text(text)
+    add_settings(project, 'paper = "A3+"')
     result = run_folio(project, "build", "--format", "pdf")
-    assert result.returncode == 1
-    assert result.stderr.startswith("folio: error: pyproject.toml:")
-    assert "unknown paper 'A3+' (use one of: A5, B5, A4, letter)" in result.stderr
+    line = error_line(result)
+    assert line.startswith("folio: error: pyproject.toml:")
+    assert "unknown paper 'A3+' (use one of: A5, B5, A4, letter)" in line

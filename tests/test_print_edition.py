@@ -18,13 +18,9 @@ from conftest import DOC, EDITIONS, ROOT, Built, run_folio
 from folio.brand import load_brand
 from folio.config import Settings
 from folio.render.booklet import MM, impose
+from helpers import CLOSING, OPENING, add_settings, po_path, squeeze
 
 PROOFS = ROOT / "build" / "proofs"
-SPACE = re.compile(r"\s+")
-
-
-def squeeze(text: str) -> str:
-    return SPACE.sub("", text)
 
 
 def booklet_of(built: Built, edition: str) -> bytes:
@@ -81,10 +77,7 @@ def bled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from conftest import copy_project
 
     root = copy_project(tmp_path_factory.mktemp("bleed") / "project")
-    pyproject = root / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text().replace("[tool.folio]\n", "[tool.folio]\nbleed-mm = 3\n")
-    )
+    add_settings(root, "bleed-mm = 3")
     result = run_folio(root, "build", "--format", "pdf", "--edition", "en")
     assert result.returncode == 0, result.stderr
     return root / "build" / DOC / f"{DOC}.en.pdf"
@@ -187,8 +180,6 @@ def test_proofs_for_a_human(built: Built, edition: str) -> None:
 
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
-CLOSING = "、。，；：？！」』）》〉】”’"
-OPENING = "「『（《〈【“‘"
 BODY_SIZE = 10.0
 
 
@@ -223,7 +214,7 @@ def chinese_paragraphs(built: Built) -> list[str]:
     """The Han characters of each translated paragraph of the seed (its msgstrs)."""
     from folio import pofile
 
-    po = pofile.read(built.root / "translations" / "zh-Hans" / f"{DOC}.po", "zh-Hans")
+    po = pofile.read(po_path(built.root), "zh-Hans")
     found = [re.sub(f"[^{HAN}]", "", m.string) for m in po.catalog if m.id and m.string]
     return [han for han in found if len(han) > 30]  # paragraphs, not headings or names
 

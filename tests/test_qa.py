@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 
-from conftest import DOC, run_folio
-from folio import qa
+from conftest import DOC, ROOT, run_folio
+from folio import glossary, qa, script
 from folio.segments import Unit
+from helpers import po_path
 
 CASES = [
     # (check, msgid, failing msgstr, passing msgstr)
@@ -48,6 +50,37 @@ def test_each_check_finds_the_fault_and_passes_the_fix(check, msgid, bad, good) 
     assert findings_for(msgid, good) == []
 
 
+def planted_findings(name: str) -> set[str]:
+    """The checks that report a fault planted for the check `name`."""
+    cases = {case[0]: case for case in CASES}
+    if name in cases:
+        _, msgid, bad, _ = cases[name]
+        return {f.check for f in findings_for(msgid, bad)}
+    if name == "unbalanced-quotes":
+        units = [Unit('A "shared future.', "paragraph")]
+        return {f.check for f in qa.check_source(units, Path("doc.md"))}
+    if name == glossary.CHECK:
+        catalog = Catalog(locale="zh_Hans")
+        catalog.add("Peacekeepers came.", "人员来了。")
+        terms = [glossary.Term("peacekeeper", "zh-Hans", ("维和人员",))]
+        return {f.check for f in glossary.check_catalog(terms, catalog, Path("x.po"))}
+    return set()
+
+
+@pytest.mark.parametrize("name", list(qa.CHECKS))
+def test_every_registered_check_finds_a_planted_fault(name: str) -> None:
+    assert name in planted_findings(name)
+
+
+def test_the_readme_names_every_registered_check_and_no_other() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| check | reports | leaves alone |") :].split("\n\n")[0]
+    first_cells = [row.split("|")[1] for row in table.splitlines()[2:]]
+    named = {name for cell in first_cells for name in re.findall(r"`([a-z-]+)`", cell)}
+    assert named == set(qa.CHECKS)
+    assert all(check.description for check in qa.CHECKS.values())
+
+
 def test_a_noqa_flag_silences_that_check_only() -> None:
     msgid, msgstr = "In 2022, over 50,000 people...", "2022年，逾五万人..."
     assert {f.check for f in findings_for(msgid, msgstr)} == {"numbers", "ellipsis"}
@@ -82,7 +115,7 @@ def test_unbalanced_quotes_in_the_source(tmp_path: Path) -> None:
 def test_folio_check_passes_the_seed_and_gates_on_a_finding(project: Path) -> None:
     result = run_folio(project, "check")
     assert (result.returncode, result.stdout.strip()) == (0, "No findings.")
-    po = project / "translations" / "zh-Hans" / f"{DOC}.po"
+    po = po_path(project)
     text = po.read_text(encoding="utf-8")
     po.write_text(text.replace('msgstr "共同安全"', 'msgstr "共同,安全"'), encoding="utf-8")
     line = text.splitlines().index('msgstr "共同安全"')  # the msgid is the line before
@@ -109,3 +142,29 @@ def test_checks_leave_code_english_words_and_the_sources_breaks_alone(
     msgid: str, msgstr: str
 ) -> None:
     assert findings_for(msgid, msgstr) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "chinese", "traditional"),
+    [
+        ("zh-Hans", True, False),
+        ("zh", True, False),
+        ("zh-Hant", True, True),
+        ("zh-Hant-TW", True, True),
+        ("zh-TW", True, True),
+        ("zh-HK", True, True),
+        ("en", False, False),
+        ("fr", False, False),
+    ],
+)
+def test_which_tags_are_chinese_and_traditional(
+    lang: str, chinese: bool, traditional: bool
+) -> None:
+    assert (script.is_chinese(lang), script.is_traditional(lang)) == (chinese, traditional)
+
+
+def test_chinese_punctuation_checks_only_chinese_translations() -> None:
+    assert {f.check for f in findings_for("Peace, security.", "和平,安全。")} == {
+        "halfwidth-punctuation"
+    }
+    assert findings_for("Peace, security.", "和平,安全。", lang="ja") == []

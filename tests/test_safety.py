@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DOC, run_folio
+from helpers import error_line, pdf_links, put_translation
 
 HOSTILE = (
     "总之<img src=x onerror=alert(1)>，"
@@ -19,17 +20,6 @@ HOSTILE = (
     '[文字]{onclick="alert(5)"}。'
 )
 HAZARDS = ("onerror", "javascript:", "<iframe", "<script", "alert(", "onclick", "evil.example")
-
-
-def put_translation(project: Path, msgid_start: str, msgstr: str) -> int:
-    """Replace the msgstr of the entry whose msgid starts so; returns the msgid's line."""
-    po = project / "translations" / "zh-Hans" / f"{DOC}.po"
-    lines = po.read_text(encoding="utf-8").splitlines(keepends=True)
-    at = next(i for i, line in enumerate(lines) if line.startswith(f'msgid "{msgid_start}'))
-    escaped = msgstr.replace("\\", "\\\\").replace('"', '\\"')
-    lines[at + 1] = f'msgstr "{escaped}"\n'
-    po.write_text("".join(lines), encoding="utf-8")
-    return at + 1
 
 
 def test_a_hostile_translation_gives_clean_outputs_and_warnings(project: Path) -> None:
@@ -78,8 +68,7 @@ def test_images_must_be_files_inside_the_project(
     source.write_text(text + f"\n![A figure]({reference})\n", encoding="utf-8")
     line = len(text.splitlines()) + 2
     result = run_folio(project, "build", "--format", "html")
-    assert result.returncode == 1
-    assert result.stderr.startswith(
+    assert error_line(result).startswith(
         f"folio: error: source/{DOC}.md:{line}: image '{reference}' {problem} (put the image under"
     )
     assert not (project / "build" / "manifest.json").exists()
@@ -90,8 +79,7 @@ def test_the_print_edition_fetches_nothing_outside_the_project(project: Path, ur
     css = project / "templates" / "print.css"
     css.write_text(css.read_text() + f"\nbody {{ background: url({url}); }}\n")
     result = run_folio(project, "build", "--format", "pdf", "--edition", "en")
-    assert result.returncode == 1
-    assert result.stderr.strip() == (
+    assert error_line(result) == (
         f"folio: error: {DOC}: refused to load '{url}' "
         "(the print edition uses only files inside the project; nothing is fetched)"
     )
@@ -180,23 +168,6 @@ def outputs_of(project: Path) -> dict[str, str]:
     return texts
 
 
-def pdf_links(pdf: Path) -> list[str]:
-    """The URI of every link annotation in a PDF."""
-    from pypdf import PdfReader
-
-    uris = []
-    for page in PdfReader(pdf).pages:
-        for annotation in page.get("/Annots") or []:
-            action = annotation.get_object().get("/A")
-            if action is not None and "/URI" in action:
-                uris.append(str(action["/URI"]))
-            if action is not None and action.get("/S") in ("/JavaScript", "/Launch"):
-                uris.append(str(action))
-            if annotation.get_object().get("/Subtype") == "/FileAttachment":
-                uris.append("attachment")
-    return uris
-
-
 @pytest.mark.slow
 def test_no_attack_reaches_the_html_or_the_epub(attacked: tuple[Path, str]) -> None:
     project, _ = attacked
@@ -282,8 +253,7 @@ def test_block_html_in_a_front_matter_field_is_an_error(project: Path) -> None:
         encoding="utf-8",
     )
     result = run_folio(project, "build", "--format", "html")
-    assert result.returncode == 1
-    assert result.stderr.strip() == (
+    assert error_line(result) == (
         f"folio: error: source/{DOC}.md:3: front-matter field 'subtitle' is not one paragraph"
         " of text (write it as one line of text)"
     )

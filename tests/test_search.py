@@ -3,10 +3,8 @@ Chromium on the site as `folio serve` serves it."""
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from http.server import ThreadingHTTPServer
@@ -18,7 +16,8 @@ from playwright.sync_api import Browser, Page
 from conftest import DOC, Built, copy_project, run_folio
 from folio.render import search
 from folio.serve import Handler
-from test_web import NARROW, WIDE, axe_violations
+from helpers import NARROW, WIDE, axe_violations, po_path, watch
+from helpers import serve as serve_with
 
 pytestmark = pytest.mark.slow
 
@@ -38,10 +37,7 @@ def same_script(lang: str, other: str) -> bool:
 
 def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     """`folder` served by `folio serve`'s own request handler."""
-    handler = functools.partial(Handler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}/"
+    return serve_with(folder, Handler)
 
 
 @pytest.fixture(scope="module")
@@ -117,11 +113,7 @@ def test_home_page_search_finds_units_in_their_language_at_working_anchors(
 ) -> None:
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    watched = watch(page, console=("error", "warning"), uncaught=True)
     page.goto(site + "index.html")
     for query, (lang, words) in QUERIES.items():
         found = results(page, query)
@@ -146,9 +138,9 @@ def test_home_page_search_finds_units_in_their_language_at_working_anchors(
             top = target.evaluate(f"{box}.top")
             assert 0 <= top < 400, (first["href"], top)
         target.close()
-    assert all(url.startswith(site) for url in requests), requests
-    assert any("/pagefind/zh-Hans/" in url for url in requests)
-    assert errors == []
+    assert all(url.startswith(site) for url in watched.requests), watched.requests
+    assert any("/pagefind/zh-Hans/" in url for url in watched.requests)
+    assert watched.errors == []
     context.close()
 
 
@@ -216,8 +208,7 @@ def test_axe_finds_no_violation_with_the_search_open(
 def test_search_works_in_the_page_when_no_worker_can_start(browser: Browser, site: str) -> None:
     """Pagefind's fallback compiles its WebAssembly in the page, under the page's own policy."""
     page = browser.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    watched = watch(page)
     page.goto(site + "index.html")
     found = page.evaluate(
         """async () => {
@@ -232,7 +223,7 @@ def test_search_works_in_the_page_when_no_worker_can_start(browser: Browser, sit
            }"""
     )
     assert found >= 2  # the title block and the unit that name "a shared future"
-    assert errors == []
+    assert watched.errors == []
     page.close()
 
 
@@ -299,7 +290,7 @@ def test_a_languages_index_is_made_again_only_when_its_units_changed(project: Pa
     assert run_folio(project, "build", "--format", "html").returncode == 0
     assert {lang: index_files(project, lang) for lang in before} == before
 
-    catalog = project / "translations" / "zh-Hans" / f"{DOC}.po"
+    catalog = po_path(project)
     text = catalog.read_text(encoding="utf-8")
     catalog.write_text(text.replace("总之", "综上所述", 1), encoding="utf-8")
     result = run_folio(project, "build", "--format", "html")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import DOC, ENV_EPOCH, ROOT, copy_project
+from conftest import DOC, ROOT, copy_project, user_env
 from folio.config import find_project
 from folio.serve import MAX_STREAMS, Inputs
 
@@ -72,7 +72,7 @@ class Served:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """`folio serve` on a copy of the project, which its tests may edit."""
     project = copy_project(tmp_path_factory.mktemp("serve") / "project")
-    env = {"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": ENV_EPOCH, "HOME": str(project)}
+    env = user_env(project)
     errors = project.parent / "stderr.txt"
     with errors.open("w") as stderr:
         server = subprocess.Popen(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import DOC, run_folio
+from helpers import po_path
 
 NEW = "---\ntitle: A note\nauthor: A. Writer\ndate: 2024-01-01\nlang: en\n---\n\nHello.\n"
 
@@ -30,7 +31,7 @@ def test_status_never_rounds_up_to_complete() -> None:
 def test_update_leaves_an_unchanged_catalog_alone_whatever_wrote_it(project: Path) -> None:
     from babel.messages.pofile import read_po, write_po
 
-    po = project / "translations" / "zh-Hans" / f"{DOC}.po"
+    po = po_path(project)
     with po.open("rb") as file:
         catalog = read_po(file, locale="zh_Hans")
     with po.open("wb") as file:

@@ -11,24 +11,24 @@ import pdfplumber
 import pytest
 import weasyprint
 
-from conftest import DOC, ROOT, Built, run_folio
+from conftest import ROOT, Built, run_folio
 from folio import pofile
 from folio.render import justify
 from folio.render.compose import break_at_quotes
+from helpers import (
+    BODY_SIZE,
+    CLOSING,
+    MM,
+    OPENING,
+    block_right,
+    body_lines,
+    body_rows,
+    po_path,
+    ragged_lines,
+)
 
-CLOSING = "、。，；：？！」』）》〉】”’"
-OPENING = "「『（《〈【“‘"
 HAN_SPACE_HAN = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
 DENSE = (Path(__file__).parent / "fixtures" / "punctuation" / "dense.txt").read_text().strip()
-
-
-HAN = re.compile(r"[\u4e00-\u9fff]")
-MM = 72 / 25.4
-# The text block's right edge, from the A5 page (148 mm) and print.css's mirrored margins:
-# right-hand pages (page 1, 3 …: even indexes) keep 18 mm (outer) on the right, left-hand pages
-# 15 mm (inner).
-BLOCK_RIGHT_MM = {"right": 148 - 18, "left": 148 - 15}
-BODY_SIZE = 10  # pt: body text (headings, notes and running heads are other sizes)
 
 
 def lines_of(path: Path) -> list[str]:
@@ -119,42 +119,6 @@ def test_han_latin_spacing_is_a_quarter_em_everywhere(built: Built) -> None:
     assert all(0.125 <= gap <= 0.27 for gap in gaps), gaps
 
 
-def body_lines(path: Path) -> list[tuple[int, str, float]]:
-    """(page index, text, gap in pt to the text block's right edge) of each body-size line."""
-    found = []
-    with pdfplumber.open(path) as pdf:
-        for index, page in enumerate(pdf.pages):
-            edge = BLOCK_RIGHT_MM["right" if index % 2 == 0 else "left"] * MM
-            rows: dict[float, list[dict]] = {}
-            for char in page.chars:
-                if abs(char["size"] - BODY_SIZE) < 0.05:
-                    # Grouped by baseline: the CJK and Latin faces' tops differ on one line.
-                    rows.setdefault(round(char["matrix"][5], 1), []).append(char)
-            for row in rows.values():
-                row.sort(key=lambda c: c["x0"])
-                text = "".join(c["text"] for c in row)
-                found.append((index, text, edge - max(c["x1"] for c in row)))
-    return found
-
-
-def ragged_lines(path: Path, paragraphs: list[str]) -> tuple[int, list[tuple[int, str, float]]]:
-    """Chinese body lines that are not a paragraph's last yet end over 1 pt short of the
-    block's edge, and how many lines were checked. A line belongs to a paragraph when its Han
-    characters are a run of the paragraph's; it is the last when they end the paragraph."""
-    hans = ["".join(HAN.findall(text)) for text in paragraphs]
-    checked, ragged = 0, []
-    for page, text, gap in body_lines(path):
-        han = "".join(HAN.findall(text))
-        if not han or not any(han in whole for whole in hans):
-            continue  # no Chinese paragraph's (contents, English)
-        if any(whole.endswith(han) for whole in hans):
-            continue  # a last line: set flush left, short
-        checked += 1
-        if gap > 1:
-            ragged.append((page, text, round(gap, 2)))
-    return checked, ragged
-
-
 def test_weasyprint_is_the_version_justification_is_written_for() -> None:
     """The justification patch reaches into WeasyPrint's internals: a new version (or a pin
     moved without a look at layout/inline.py) must fail here, not leave Chinese ragged."""
@@ -172,7 +136,7 @@ def test_dense_chinese_paragraphs_are_flush_on_both_edges(dense_pdf: Path) -> No
 
 @pytest.mark.parametrize("edition", ["zh-Hans", "en+zh-Hans"])
 def test_chinese_paragraphs_of_the_seed_are_flush_on_both_edges(built: Built, edition: str) -> None:
-    po = pofile.read(built.root / "translations" / "zh-Hans" / f"{DOC}.po", "zh-Hans")
+    po = pofile.read(po_path(built.root), "zh-Hans")
     paragraphs = [message.string for message in po.catalog if message.id and message.string]
     checked, ragged = ragged_lines(built.output(edition, "pdf"), paragraphs)
     assert checked > 40
@@ -204,16 +168,9 @@ def test_marks_at_a_justified_line_edge_are_set_half_width(dense_pdf: Path) -> N
     starts, ends = [], []
     with pdfplumber.open(dense_pdf) as pdf:
         for index, page in enumerate(pdf.pages[4:-1], start=4):
-            edge = BLOCK_RIGHT_MM["right" if index % 2 == 0 else "left"] * MM
-            rows: dict[float, list[dict]] = {}
-            for char in page.chars:
-                if abs(char["size"] - BODY_SIZE) < 0.05:
-                    rows.setdefault(round(char["matrix"][5], 1), []).append(char)
-            if not rows:
-                continue
+            edge = block_right(index)
             left = edge - (148 - 15 - 18) * MM  # the text block is 115 mm wide
-            for row in rows.values():
-                row.sort(key=lambda c: c["x0"])
+            for row in body_rows(page):
                 first, last = row[0], row[-1]
                 justified = last["x1"] >= edge - 1  # not a paragraph's last line
                 if justified and first["text"] in OPENING and first["x0"] < left + BODY_SIZE:

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from conftest import DOC, Built, run_folio
 from folio import catalog, pofile, variants
+from helpers import po_path
 
 OVERRIDE_ID = "Goals and Vision"
 OVERRIDE = "目標及願景（人工校訂）"
@@ -60,7 +61,7 @@ def edition_text(page: Path, lang: str) -> str:
 def simplified(root: Path, kind: str | None = None) -> dict[str, str]:
     """The zh-Hans translations shown on the page, or those of the `#.` comment `kind`
     (subjects are package metadata, not page text)."""
-    catalog = pofile.read(root / "translations" / "zh-Hans" / f"{DOC}.po", "zh-Hans").catalog
+    catalog = pofile.read(po_path(root), "zh-Hans").catalog
     return {
         m.id: m.string
         for m in catalog
@@ -170,7 +171,7 @@ def test_a_zh_hant_edition_with_an_override(whole_project: Path) -> None:
     # A changed zh-Hans entry flows into the Traditional editions: no step by hand, and their
     # keys (which include the zh-Hans catalog) make the next build rebuild them.
     before = html_keys(whole_project)
-    po = whole_project / "translations" / "zh-Hans" / f"{DOC}.po"
+    po = po_path(whole_project)
     po.write_text(
         po.read_text(encoding="utf-8").replace('msgstr "结语"', 'msgstr "总结与展望"'), "utf-8"
     )

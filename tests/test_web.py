@@ -2,62 +2,30 @@
 
 from __future__ import annotations
 
-import functools
 import io
 import json
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fontTools.ttLib import TTFont
 from playwright.sync_api import Browser, Page
 
 from conftest import DOC, ROOT, Built
-from test_html import Page as PageText
+from helpers import NARROW, WIDE, PageText, axe_violations, open_page, serve, watch
 
 pytestmark = pytest.mark.slow
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 PAGES = ("index.html", f"{DOC}/en.html", f"{DOC}/zh-Hans.html", f"{DOC}/en+zh-Hans.html")
-WIDE, NARROW = 1280, 390
 WIDTHS = (WIDE, 768, NARROW)
 BILINGUAL = f"{DOC}/en+zh-Hans.html"
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def site(built: Built) -> Iterator[str]:
     """build/site/ served on 127.0.0.1: the origin every request must go to."""
-    handler = functools.partial(QuietHandler, directory=str(built.root / "build" / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
+    server, url = serve(built.root / "build" / "site")
+    yield url
     server.shutdown()
-
-
-def axe_violations(page: Page) -> list[tuple[str, list]]:
-    """axe-core's WCAG A and AA findings on the page (it must have run rules: `passes`)."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-    )
-    assert result["passes"], "axe ran no rule"
-    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
-
-
-def open_page(browser: Browser, url: str, width: int, **options: object) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": 800}, **options)
-    page = context.new_page()
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
-    page.evaluate("document.fonts.ready.then(() => true)")
-    return page
 
 
 def top_of(page: Page, ident: str) -> float:
@@ -83,16 +51,13 @@ def test_every_request_goes_to_the_site_and_nothing_is_blocked(
 ) -> None:
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    watched = watch(page)
     page.goto(site + path)
     page.wait_for_load_state("networkidle")
-    assert any(url.endswith(".woff2") for url in requests)  # the fonts are the site's own
-    assert all(url.startswith(site) for url in requests), requests
+    assert any(url.endswith(".woff2") for url in watched.requests)  # the site's own fonts
+    assert all(url.startswith(site) for url in watched.requests), watched.requests
     # A script or style the Content-Security-Policy blocked, or a missing file, is an error.
-    assert errors == []
+    assert watched.errors == []
     shots = ROOT / "build" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     name = path.replace("/", "_").removesuffix(".html")

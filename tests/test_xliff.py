@@ -9,6 +9,7 @@ import pytest
 
 from conftest import DOC, run_folio
 from folio import pofile
+from helpers import error_line, po_path
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 N = {"x": NS}
@@ -16,10 +17,6 @@ N = {"x": NS}
 
 def q(tag: str) -> str:
     return f"{{{NS}}}{tag}"
-
-
-def po_path(project: Path) -> Path:
-    return project / "translations" / "zh-Hans" / f"{DOC}.po"
 
 
 def export(project: Path) -> Path:
@@ -184,6 +181,5 @@ def test_a_broken_xliff_is_one_clear_line(project: Path, content: str, error: st
     bad = project / "bad.xlf"
     bad.write_text(content, encoding="utf-8")
     result = run_folio(project, "import", "--xliff", "bad.xlf")
-    assert result.returncode == 1
-    (line,) = result.stderr.splitlines()
+    line = error_line(result)
     assert line.startswith("folio: error: bad.xlf") and error in line

@@ -19,8 +19,6 @@ from folio.errors import FolioError, display_path
 from folio.files import write_atomic
 from folio.segments import Unit
 
-PROJECT = "folio"
-
 
 @dataclass(frozen=True)
 class Stats:

@@ -247,10 +247,3 @@ def one_paragraph(blocks: list[Block]) -> list[Inline] | None:
         else:
             return None
     return inlines if previous else None
-
-
-def inlines_of(blocks: list[Block]) -> list[Inline] | None:
-    """The inlines of a lone Para or Plain, else None."""
-    if len(blocks) == 1 and blocks[0]["t"] in ("Para", "Plain"):
-        return blocks[0]["c"]
-    return None

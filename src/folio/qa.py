@@ -1,18 +1,24 @@
-"""Translation checks: what `folio check` reports, entry by entry."""
+"""Translation checks: what `folio check` reports, entry by entry.
+
+Each check is registered in `CHECKS` under the name a translator silences with
+`#, folio-noqa-<name>` (as Babel's `messages/checkers.py` lists its checkers); the README's
+table of checks names each one.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from babel.messages.catalog import Catalog, Message
 
 from folio import pandoc
 from folio.errors import display_path, line_of
+from folio.script import HAN, is_chinese, is_traditional
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 NOQA = "folio-noqa-"
 FULL_WIDTH = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！"}
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -76,58 +82,146 @@ def parts_of(blocks: list[pandoc.Block]) -> Parts:
     return Parts(frozenset(links), frozenset(images), frozenset(code), "".join(text))
 
 
+EMPTY = Parts(frozenset(), frozenset(), frozenset(), "")
+
+
+Problem = tuple[str, str]  # (message, hint)
+Run = Callable[["Entry"], list[Problem]]
+# Where a check runs: on each translated catalog entry, on each unit of the source, or in
+# glossary.check_catalog (which needs the glossary's terms besides the entry).
+Scope = Literal["catalog", "source", "glossary"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a check reads of one catalog entry (of a source unit: msgid and source only)."""
+
+    msgid: str
+    msgstr: str
+    source: Parts
+    target: Parts
+    lang: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """One registered check: its noqa name, what it reports, and the function that finds it."""
+
+    name: str
+    description: str
+    run: Run | None  # None: run by its own module (glossary)
+    scope: Scope = "catalog"
+    chinese: bool = False  # only on translations into Chinese
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def checker(
+    name: str, description: str, scope: Scope = "catalog", chinese: bool = False
+) -> Callable[[Run], Run]:
+    """Register the decorated function as the check `name`; checks run in registration order."""
+
+    def register(function: Run) -> Run:
+        assert name not in CHECKS, name
+        CHECKS[name] = Check(name, description, function, scope, chinese)
+        return function
+
+    return register
+
+
+# -- parity: what the translation lost or added ------------------------------------------------
+
+
 def numbers(text: str) -> set[str]:
     """The numbers of a text, written without thousands separators (50,000 → 50000)."""
     return {re.sub(r"(?<=\d),(?=\d{3})", "", number) for number in NUMBER.findall(text)}
 
 
-def parity(source: Parts, target: Parts, msgid: str, msgstr: str) -> list[tuple[str, str, str]]:
-    """(check, message, hint) for what the translation lost or added."""
-    found = []
-    pairs = [
-        ("link-targets", source.links, target.links, "keep every link target; order may change"),
-        ("images", source.images, target.images, "keep every image"),
-        ("inline-code", source.code, target.code, "keep `code` as it is"),
-        ("footnotes", set(MARKER.findall(msgid)), set(MARKER.findall(msgstr)), "keep each [^n]"),
-        ("numbers", numbers(source.text), numbers(target.text), "keep the numbers, or noqa"),
-    ]
-    for check, want, have, hint in pairs:
-        if want != have:
-            lost, added = sorted(want - have), sorted(have - want)
-            said = "; ".join(filter(None, [lost and f"missing {lost}", added and f"extra {added}"]))
-            found.append((check, said, hint))
-    return found
+def difference(want: Set[str], have: Set[str], hint: str) -> list[Problem]:
+    """One problem naming what the msgstr lacks and adds, or none when the sets agree."""
+    if want == have:
+        return []
+    lost, added = sorted(want - have), sorted(have - want)
+    said = "; ".join(filter(None, [lost and f"missing {lost}", added and f"extra {added}"]))
+    return [(said, hint)]
 
 
-def chinese(text: str, traditional: bool) -> list[tuple[str, str, str]]:
-    """Chinese punctuation by the rules of clreq: full-width marks, …… and ——, quotes."""
-    found = []
+@checker("link-targets", "a link target of the msgid missing from the msgstr, or one added")
+def link_targets(entry: Entry) -> list[Problem]:
+    hint = "keep every link target; order may change"
+    return difference(entry.source.links, entry.target.links, hint)
+
+
+@checker("images", "an image of the msgid missing from the msgstr, or one added")
+def images(entry: Entry) -> list[Problem]:
+    return difference(entry.source.images, entry.target.images, "keep every image")
+
+
+@checker("inline-code", "a `code` span of the msgid missing from the msgstr, or one added")
+def inline_code(entry: Entry) -> list[Problem]:
+    return difference(entry.source.code, entry.target.code, "keep `code` as it is")
+
+
+@checker("footnotes", "a footnote marker [^n] of the msgid missing from the msgstr, or one added")
+def footnotes(entry: Entry) -> list[Problem]:
+    want, have = set(MARKER.findall(entry.msgid)), set(MARKER.findall(entry.msgstr))
+    return difference(want, have, "keep each [^n]")
+
+
+@checker("numbers", "a number of the msgid missing from the msgstr, or one added")
+def same_numbers(entry: Entry) -> list[Problem]:
+    want, have = numbers(entry.source.text), numbers(entry.target.text)
+    return difference(want, have, "keep the numbers, or noqa")
+
+
+# -- Chinese punctuation, by the rules of clreq --------------------------------------------------
+# Punctuation rules are for the words: code and URLs keep their own characters (Parts.text).
+
+
+@checker("halfwidth-punctuation", "a half-width , . : ; ? ! touching a Han character", chinese=True)
+def halfwidth_punctuation(entry: Entry) -> list[Problem]:
     # A full stop in "..." is the ellipsis check's business.
     mark = r"(?:[,:;?!]|(?<!\.)\.(?!\.))"
-    for match in re.finditer(rf"(?<=[{HAN}]){mark}|{mark}(?=[{HAN}])", text):
-        mark = match[0]
-        found.append(
-            (
-                "halfwidth-punctuation",
-                f"{mark!r} next to Han characters",
-                f"use {FULL_WIDTH[mark]!r}",
-            )
-        )
-    if in_chinese(text, r"(?<!…)…(?!…)|\.\.\."):
-        found.append(("ellipsis", "an ellipsis that is not ……", "use …… (two U+2026)"))
-    if in_chinese(text, r"(?<!—)—(?!—)|--|–"):
-        found.append(("dash", "a dash that is not ——", "use —— (two U+2014)"))
+    pattern = rf"(?<=[{HAN}]){mark}|{mark}(?=[{HAN}])"
+    return [
+        (f"{found[0]!r} next to Han characters", f"use {FULL_WIDTH[found[0]]!r}")
+        for found in re.finditer(pattern, entry.target.text)
+    ]
+
+
+@checker("ellipsis", "an ellipsis in Chinese text that is not …… (two U+2026)", chinese=True)
+def ellipsis(entry: Entry) -> list[Problem]:
+    if in_chinese(entry.target.text, r"(?<!…)…(?!…)|\.\.\."):
+        return [("an ellipsis that is not ……", "use …… (two U+2026)")]
+    return []
+
+
+@checker("dash", "a dash in Chinese text that is not —— (two U+2014)", chinese=True)
+def dash(entry: Entry) -> list[Problem]:
+    if in_chinese(entry.target.text, r"(?<!—)—(?!—)|--|–"):
+        return [("a dash that is not ——", "use —— (two U+2014)")]
+    return []
+
+
+@checker(
+    "quotes", "quotation marks not paired as “ ” (zh-Hant 「 」) in Chinese text", chinese=True
+)
+def quotes(entry: Entry) -> list[Problem]:
+    text, traditional = entry.target.text, is_traditional(entry.lang)
     opening, closing = ("「", "」") if traditional else ("“", "”")
     foreign = in_chinese(text, '"') or (traditional and ("“" in text or "”" in text))
     if foreign or not balanced(text, opening, closing):
-        found.append(
-            (
-                "quotes",
-                f"quotation marks not paired as {opening} {closing}",
-                f"use {opening}…{closing}",
-            )
-        )
-    return found
+        return [(f"quotation marks not paired as {opening} {closing}", f"use {opening}…{closing}")]
+    return []
+
+
+@checker("line-break", "a msgstr with more line breaks than its msgid", chinese=True)
+def line_break(entry: Entry) -> list[Problem]:
+    """A line break the translation adds: the source's own (hard line breaks) are kept."""
+    if entry.msgstr.count("\n") > entry.msgid.count("\n"):
+        return [("a line break inside the translation", "write it on one line")]
+    return []
 
 
 def in_chinese(text: str, pattern: str) -> bool:
@@ -143,13 +237,6 @@ def in_chinese(text: str, pattern: str) -> bool:
     return False
 
 
-def line_breaks(msgid: str, msgstr: str) -> list[tuple[str, str, str]]:
-    """A line break the translation adds: the source's own (hard line breaks) are kept."""
-    if msgstr.count("\n") > msgid.count("\n"):
-        return [("line-break", "a line break inside the translation", "write it on one line")]
-    return []
-
-
 def balanced(text: str, opening: str, closing: str) -> bool:
     depth = 0
     for char in text:
@@ -162,45 +249,61 @@ def balanced(text: str, opening: str, closing: str) -> bool:
     return depth == 0
 
 
-def english_quotes(parts: Parts) -> list[tuple[str, str, str]]:
+# -- the source ----------------------------------------------------------------------------------
+
+
+@checker("unbalanced-quotes", "an opening quotation mark of the source never closed", "source")
+def unbalanced_quotes(entry: Entry) -> list[Problem]:
     """Unbalanced quotation marks in the source (pandoc pairs the ones it can as Quoted)."""
+    text = entry.source.text
     # A straight quote between two symbols (TeX's \"{a}) quotes nothing.
-    straight = len(re.findall(r'(?<![^\w\s"])"|"(?![^\w\s"])', parts.text))
-    if parts.text.count("\u201c") != parts.text.count("\u201d") or straight % 2:
-        return [
-            ("unbalanced-quotes", "an opening quotation mark is never closed", "close it, or noqa")
-        ]
+    straight = len(re.findall(r'(?<![^\w\s"])"|"(?![^\w\s"])', text))
+    if text.count("\u201c") != text.count("\u201d") or straight % 2:
+        return [("an opening quotation mark is never closed", "close it, or noqa")]
     return []
 
 
+# Run by glossary.check_catalog, which matches the entry against the glossary's terms.
+CHECKS["glossary"] = Check(
+    "glossary",
+    "a glossary term of the msgid whose required translation is missing, or a forbidden variant",
+    None,
+    "glossary",
+)
+
+
+def checks_for(scope: Scope, lang: str = "") -> list[Check]:
+    """The registered checks that run in `scope` on text in `lang`."""
+    return [c for c in CHECKS.values() if c.scope == scope and (not c.chinese or is_chinese(lang))]
+
+
 def check_catalog(catalog: Catalog, path: Path, lang: str) -> list[Finding]:
-    """Every check on every translated entry of one catalog."""
+    """Every registered catalog check on every translated entry of one catalog."""
     messages = [m for m in catalog if m.id and m.string and not m.fuzzy]
     sources = pandoc.read_pieces([m.id for m in messages])
     targets = pandoc.read_pieces([m.string for m in messages], east_asian=True)
-    traditional = lang in ("zh-Hant", "zh-TW", "zh-HK") or lang.startswith("zh-Hant")
+    checks = checks_for("catalog", lang)
     findings = []
     for message, source, target in zip(messages, sources, targets, strict=True):
-        found = parity(parts_of(source), parts_of(target), message.id, message.string)
-        if lang.split("-")[0] == "zh":
-            # Punctuation rules are for the words: code and URLs keep their own characters.
-            found += chinese(parts_of(target).text, traditional)
-            found += line_breaks(message.id, message.string)
-        findings += [
-            Finding(path, message.lineno, *f) for f in found if not silenced(message, f[0])
-        ]
+        entry = Entry(message.id, message.string, parts_of(source), parts_of(target), lang)
+        for rule in checks:
+            if rule.run and not silenced(message, rule.name):
+                findings += [Finding(path, message.lineno, rule.name, *p) for p in rule.run(entry)]
     return findings
 
 
 def check_source(units: list, path: Path) -> list[Finding]:
-    """Checks on the source text: quotation marks left open."""
+    """The registered source checks on each unit of the source (quotation marks left open)."""
     pieces = pandoc.read_pieces([unit.key for unit in units])
+    checks = checks_for("source")
     findings = []
     for unit, blocks in zip(units, pieces, strict=True):
-        for check, message, hint in english_quotes(parts_of(blocks)):
-            if check not in unit.noqa:
-                line = line_of(path, first_words(unit.key))
-                findings.append(Finding(path, line, check, message, hint))
+        entry = Entry(unit.key, "", parts_of(blocks), EMPTY, "")
+        for rule in checks:
+            if rule.run and rule.name not in unit.noqa:
+                for message, hint in rule.run(entry):
+                    line = line_of(path, first_words(unit.key))
+                    findings.append(Finding(path, line, rule.name, message, hint))
     return findings
 
 
@@ -210,4 +313,5 @@ def first_words(markdown: str) -> str:
 
 
 def silenced(message: Message, check: str) -> bool:
+    """Whether the entry's flags silence the check (`#, folio-noqa-<check>`)."""
     return f"{NOQA}{check}" in message.flags

@@ -131,7 +131,7 @@ def render(job: Job) -> Made:
 def impose(
     pdf: bytes, creep_mm: float = 0.0, sheet_mm: tuple[float, float] = (0.0, 0.0)
 ) -> tuple[bytes, int]:
-    """Each pair of pages side by side, centred on a sheet of `sheet_mm` (A5 pages on A4
+    """Each pair of pages side by side, centred on a sheet of `sheet_mm` (e.g. A5 pages on A4
     landscape); the last page stays the back cover when the PDF marks it (#back-cover).
 
     With bleed, the pages are trimmed, the sheet keeps their bleed on its outer edges only, and

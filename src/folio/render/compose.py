@@ -11,6 +11,7 @@ from folio.document import TRANSLATABLE_META
 from folio.edition import Edition, Row, Text
 from folio.render.anchors import unique_ids
 from folio.render.xhtml import raw_as_xhtml
+from folio.script import CLOSING_MARKS, HAN, OPENING_MARKS, is_chinese
 from folio.ui import direction
 
 QUOTES = {"DoubleQuote": "\u201c\u201d", "SingleQuote": "\u2018\u2019"}
@@ -112,7 +113,6 @@ def meta_keys(edition: Edition) -> list[tuple[str, str]]:
     return [key for key in keys if edition.meta_text(*key)]
 
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 LATIN = "A-Za-z0-9"
 _HAN_LATIN = re.compile(f"(?<=[{HAN}])(?=[{LATIN}])|(?<=[{LATIN}])(?=[{HAN}])")
 
@@ -142,8 +142,6 @@ def autospace(node: Any, lang: str) -> Any:
 # among East Asian characters: before an opening mark that follows a Han character or a closing
 # mark, after a closing mark that a Han character or an opening mark follows. clreq's rules
 # hold: no line starts with a closing mark or ends with an opening one.
-CLOSING_MARKS = "、。，；：？！」』）》〉】\u201d\u2019"
-OPENING_MARKS = "「『（《〈【\u201c\u2018"
 _QUOTE_BREAK = re.compile(
     f"(?<=[{HAN}{CLOSING_MARKS}])(?=[\u201c\u2018])|(?<=[\u201d\u2019])(?=[{HAN}{OPENING_MARKS}])"
 )
@@ -160,10 +158,6 @@ def break_at_quotes(html: str) -> str:
         chunk if index % 2 else _QUOTE_BREAK.sub("\u200b", chunk)
         for index, chunk in enumerate(chunks)
     )
-
-
-def is_chinese(lang: str) -> bool:
-    return lang.split("-")[0] == "zh"
 
 
 def space_inlines(inlines: list[pandoc.Inline]) -> list[pandoc.Inline]:

@@ -408,7 +408,7 @@ def write_font_subsets(context: PageContext, used: dict[str, set[str]], folder: 
 
 
 def stylesheet(context: PageContext, font_files: list[Path]) -> str:
-    """The EPUB stylesheet: @font-face for each embedded subset, then templates/epub.css."""
+    """The EPUB stylesheet: @font-face for each embedded subset, then templates/epub.css.j2."""
     faces, embedded = [], set()
     for path in font_files:
         family, _, style = path.stem.partition("-")

@@ -10,9 +10,7 @@ It relies on WeasyPrint's internals, so it is pinned to one version (see `WEASYP
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,17 +21,16 @@ from weasyprint.layout import inline
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 from weasyprint.text.line_break import Layout
 
-from folio.render import punctuation
+from folio.script import CLOSING_MARKS, OPENING_MARKS, is_chinese, is_cjk
 
 # The WeasyPrint version whose layout/inline.py and text/line_break.py this module was written
-# against; tests/test_justify.py fails when pyproject.toml pins another.
+# against; tests/test_typography.py::test_weasyprint_is_the_version_justification_is_written_for
+# fails when pyproject.toml pins another.
 WEASYPRINT = "70.0"
-# East Asian Width "ambiguous" marks that Chinese fonts set full width: CJK in Chinese text.
-AMBIGUOUS_CJK = "\u201c\u201d\u2018\u2019\u2014\u2026\u00b7"
 # Marks set doubled (—— and ……) as one unit: never spread apart (clreq).
 DOUBLED = "\u2014\u2026"
 # Full-width punctuation marks: no space is added between two of them.
-MARKS = punctuation.CLOSING + punctuation.OPENING
+MARKS = CLOSING_MARKS + OPENING_MARKS
 SPACES = " \u00a0"
 # Invisible characters (compose.py's break opportunities): no gap of their own.
 ZERO_WIDTH = "\u200b\u2060\ufeff"
@@ -112,16 +109,6 @@ def leaves(box: boxes.Box) -> Iterator[Piece]:
             yield Piece(child, OBJECT, False)
 
 
-def is_chinese(lang: str | None) -> bool:
-    return bool(lang) and lang.split("-")[0].lower() == "zh"
-
-
-@functools.cache
-def is_cjk(char: str, chinese: bool) -> bool:
-    """Han, kana, CJK and full-width punctuation; quotes, dashes and ellipses in Chinese text."""
-    return unicodedata.east_asian_width(char) in "WF" or (chinese and char in AMBIGUOUS_CJK)
-
-
 def opportunities(pieces: list[Piece]) -> list[tuple[int, int, str]]:
     """(piece, UTF-8 offset in its text, kind) of each character that takes extra space after
     it: a CJK character before another ("cjk"), or a space between two Latin ones ("space").
@@ -163,8 +150,8 @@ def line_edges(pieces: list[Piece], start: bool = True) -> list[tuple[int, int, 
     found = []
     for (number, offset, char), side, marks in (
         (
-            (chars[0], "start", punctuation.OPENING),
-            (chars[-1], "end", punctuation.CLOSING),
+            (chars[0], "start", OPENING_MARKS),
+            (chars[-1], "end", CLOSING_MARKS),
         )
         if chars
         else ()

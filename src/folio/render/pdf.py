@@ -1,4 +1,5 @@
-"""The print edition: the page template rendered by WeasyPrint into a PDF of the project's paper."""
+"""The print edition: the page template rendered by WeasyPrint into a PDF of the configured paper
+size (`paper` in `[tool.folio]`, A5 by default)."""
 
 from __future__ import annotations
 

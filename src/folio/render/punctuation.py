@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import re
 
-# Marks whose glyph sits in the left half of the em (Simplified Chinese forms).
-CLOSING = "、。，；：？！」』）》〉】\u201d\u2019"
-# Marks whose glyph sits in the right half.
-OPENING = "「『（《〈【\u201c\u2018"
+from folio.script import CLOSING_MARKS, HAN, OPENING_MARKS
+
 # The class print.css sets `font-feature-settings: "halt"` for.
 HALF = "halt"
 # Invisible break opportunities (compose.break_at_quotes) may stand between two marks.
 _BETWEEN = "\u200b"
-_PAIR = re.compile(f"([{CLOSING}{OPENING}])(?=[{_BETWEEN}]?([{CLOSING}{OPENING}]))")
+_PAIR = re.compile(
+    f"([{CLOSING_MARKS}{OPENING_MARKS}])(?=[{_BETWEEN}]?([{CLOSING_MARKS}{OPENING_MARKS}]))"
+)
 _TAG = re.compile(r"(<[^>]*>)")
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A paragraph's last two Han characters, before its closing marks and the paragraph's end.
-_MARK = f'(?:[{CLOSING}]|<span class="{HALF}">[{CLOSING}]</span>)'
+_MARK = f'(?:[{CLOSING_MARKS}]|<span class="{HALF}">[{CLOSING_MARKS}]</span>)'
 _LAST_TWO = re.compile(f"(?<=[{HAN}])(?=[{HAN}]{_MARK}*</p>)")
 # U+2060 WORD JOINER: no line break here (UAX #14), nothing drawn.
 JOINER = "\u2060"
@@ -44,9 +43,9 @@ def _compress_text(text: str) -> str:
     halves = set()
     for match in _PAIR.finditer(text):
         first, second = match.group(1), match.group(2)
-        if first in CLOSING:
+        if first in CLOSING_MARKS:
             halves.add(match.start(1))
-        elif second in OPENING:
+        elif second in OPENING_MARKS:
             halves.add(match.start(2))
     if not halves:
         return text
