@@ -45,7 +45,8 @@ class TreeSampler:
     _start: float = field(default_factory=time.perf_counter)
 
     def run(self) -> None:
-        out = self.trace.open("w", encoding="utf-8") if self.trace else None
+        # Line-buffered: a trace of a build still running can be read as it goes.
+        out = self.trace.open("w", encoding="utf-8", buffering=1) if self.trace else None
         try:
             while not self._stop.is_set():
                 self.sample(out)
