@@ -580,7 +580,7 @@ def search_index(row: Measurement, tools: Tools, project: Path, settings: Settin
     # Pages and index first (the book has neither yet), so that the builds timed make no index.
     measure(tools.build(project, "--quiet", "--format", "html", "-j", "2"))
     row.baseline_s, row.baseline_runs, row.peak_mib, row.tree_mib = repeat(runs, build)
-    row.folio_s, row.folio_runs, _ = repeat(runs, index)
+    row.folio_s, row.folio_runs, _, _ = repeat(runs, index)
     folder = project / "build" / "site" / "pagefind"
     sizes = {
         lang.name: sum(f.stat().st_size for f in lang.rglob("*") if f.is_file())
