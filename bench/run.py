@@ -345,8 +345,9 @@ def plain_markdown(project: Path, doc: str, lang: str = "zh-Hans") -> dict[str, 
     """
     with (project / "translations" / lang / f"{doc}.po").open("rb") as f:
         messages = [m for m in read_po(f) if m.id]
-    title = next(m for m in messages if m.auto_comments == ["title"])
-    body = [m for m in messages if m.auto_comments in (["paragraph"], ["heading"])]
+    # An entry's first comment is its kind; glossary notes may follow it.
+    title = next(m for m in messages if m.auto_comments[:1] == ["title"])
+    body = [m for m in messages if m.auto_comments[:1] in (["paragraph"], ["heading"])]
     blocks = body_blocks(project / "source" / f"{doc}.md")
     if len(blocks) != len(body):
         raise BenchError(f"{doc}: {len(blocks)} source blocks but {len(body)} body units")
