@@ -777,23 +777,19 @@ def scaled_build(row: Measurement, tools: Tools, project: Path) -> None:
 
 
 # ---- (o) folio serve: PO written → browser shows the new text ---------------------------------
-# PLACEHOLDER: bench/serve_latency.py comes from another change (Playwright on `folio serve`).
-# Expected: `serve_latency.runs(project: Path, times: int) -> list[float]`, seconds from writing
-# the PO to the page showing the new text. Until it exists the line says "skipped".
 SERVE_TARGET_S = 1.5
 
 
-def serve_latency(row: Measurement, project: Path, settings: Settings) -> None:
-    """(o) `folio serve` on the book: from a saved PO to the browser showing the text."""
-    try:
-        import serve_latency as latency
-    except ImportError:
-        row.note = "skipped: bench/serve_latency.py not written yet"
-        return
-    runs = latency.runs(project, settings.repeats(3))
-    row.folio_s, row.folio_runs = statistics.median(runs), list(runs)
+def serve_latency(row: Measurement, folder: Path, settings: Settings) -> None:
+    """(o) `folio serve` on the book, in Chromium: from a saved PO to the page showing the new
+    text (bench/serve_latency.py makes the book, serves it and times the saves)."""
+    import serve_latency as latency
+
+    runs = latency.serve_latency(folder, settings.repeats(3), settings.pairs)
+    row.folio_s = statistics.median(run.total_s for run in runs)
+    row.folio_runs = [run.total_s for run in runs]
     row.passed = row.folio_s <= SERVE_TARGET_S
-    row.note = verdict(row.passed)
+    row.note = f"{verdict(row.passed)} · {latency.summary(runs)}"
 
 
 def compare(
@@ -1023,7 +1019,7 @@ def book_lines(tools: Tools, settings: Settings, work: Path) -> list[Measurement
         project = html_only(book, work / "book-l")
         attempt(paragraph, lambda: one_book_paragraph(paragraph, tools, project, settings))
     if settings.wants("o"):
-        attempt(serve, lambda: serve_latency(serve, html_only(book, work / "book-o"), settings))
+        attempt(serve, lambda: serve_latency(serve, work / "serve", settings))
     return rows
 
 
