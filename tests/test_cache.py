@@ -177,3 +177,32 @@ def test_font_subsets_are_made_only_for_new_characters(
     edit_msgstr(warm, "。。", "龘。")  # a character no page had
     build(find_project(warm), formats=["html"])
     assert subsets.count > 0  # the faces whose characters changed (the Latin ones take all)
+
+
+def test_a_new_format_is_one_module_and_one_registry_entry(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The registry is the only place the build learns of a format: a plain-text edition,
+    from a renderer module of a few lines, is planned, keyed, rendered and listed."""
+    import sys
+    import types
+
+    from folio.render import formats
+    from folio.render.job import Job, Made
+
+    module = types.ModuleType("folio.render.plain")
+
+    def render(job: Job) -> Made:
+        return Made(job.parts.field("title", job.edition.primary).encode("utf-8"))
+
+    module.render = render
+    monkeypatch.setitem(sys.modules, "folio.render.plain", module)
+    plain = formats.Format("txt", "plain", (), "build/{doc}/{doc}.{edition}.txt")
+    monkeypatch.setitem(formats.FORMATS, "txt", plain)
+    own_key(monkeypatch, project)
+
+    result = build(find_project(project), formats=["txt"], only=["zh-Hans"])
+
+    (output,) = result.outputs
+    assert output.path == f"build/{DOC}/{DOC}.zh-Hans.txt" and output.format == "txt"
+    assert (project / output.path).read_text(encoding="utf-8") == "中国的全球共同安全愿景"
