@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
+import re
 import secrets
 import subprocess
 from collections.abc import Callable
@@ -63,28 +65,26 @@ def read_markdown(text: str, east_asian: bool = False, figures: bool = True) -> 
     """Parse Markdown into pandoc AST blocks."""
     fmt = READ_FORMAT + ("+east_asian_line_breaks" if east_asian else "")
     fmt += "" if figures else "-implicit_figures"
+    output = run([f"--from={fmt}", "--to=json"], text)
+    # The document is one level above its blocks.
+    if depth(output) - 1 > MAX_DEPTH:
+        raise TooDeep()
     try:
-        blocks = json.loads(run([f"--from={fmt}", "--to=json"], text))["blocks"]
+        return json.loads(output)["blocks"]
     except RecursionError:
         raise TooDeep() from None
-    if depth(blocks) > MAX_DEPTH:
-        raise TooDeep()
-    return blocks
 
 
-def depth(node: object) -> int:
-    """How deeply lists and objects nest in a JSON value (without recursion)."""
-    deepest, stack = 0, [(node, 1)]
-    while stack:
-        value, level = stack.pop()
-        children = (
-            value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-        )
-        for child in children:
-            if isinstance(child, dict | list):
-                stack.append((child, level + 1))
-        deepest = max(deepest, level)
-    return deepest
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def depth(json_text: str) -> int:
+    """How deeply lists and objects nest in a JSON text (its strings left out), read at the
+    regular expressions' speed: a walk of the parsed value took a tenth of a book's build."""
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", json_text))
+    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
 
 
 def document(blocks: list[Block], meta: dict[str, Any] | None = None) -> dict[str, Any]:

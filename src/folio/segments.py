@@ -76,21 +76,37 @@ def field_inlines(doc: Document, name: str, blocks: list[pandoc.Block]) -> list[
     return inlines or []
 
 
+@dataclass(frozen=True)
+class Walked:
+    """What a top-level block holds: whether an i18n:skip range is open where it starts, and
+    how many units it has."""
+
+    skipping: bool
+    units: int
+
+
 def segment(
     doc: Document, meta: dict[str, list[pandoc.Inline]], memo: Table | None = None
-) -> list[Unit]:
+) -> tuple[list[Unit], list[Walked]]:
     """The document's units in reading order: front matter first (one per field of `meta`, in
-    its order), then the body. With `memo`, a unit's key written before is not written again."""
+    its order), then the body; and what each top-level block holds. With `memo`, a unit's key
+    written before is not written again."""
     leaves = [Leaf(meta_kind(name), inlines, ()) for name, inlines in meta.items()]
 
     def collect(leaf: Leaf) -> None:
         leaves.append(leaf)
 
-    map_leaves(doc.blocks, collect)
+    walker = Walker(collect)
+    walked = []
+    for block in doc.blocks:
+        skipping, before = walker.skipping, len(leaves)
+        walker.block(block, "paragraph")
+        walked.append(Walked(skipping, len(leaves) - before))
     keys = normalise([[pandoc.plain(leaf.inlines)] for leaf in leaves], memo)
-    return [
+    units = [
         Unit(key, leaf.kind, leaf.notes, leaf.noqa) for key, leaf in zip(keys, leaves, strict=True)
     ]
+    return units, walked
 
 
 def normalise(pieces: list[list[pandoc.Block]], memo: Table | None = None) -> list[str]:

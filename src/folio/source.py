@@ -10,7 +10,7 @@ from folio import html_spans, pandoc
 from folio.cache import Cache, Table, digest
 from folio.config import Project
 from folio.document import Document, read_document
-from folio.segments import Leaf, Unit, Walker, meta_inlines, segment
+from folio.segments import Unit, Walked, meta_inlines, segment
 
 
 @dataclass(frozen=True)
@@ -63,33 +63,19 @@ def read_source(project: Project, doc: str, cache: Cache | None = None) -> Sourc
 def from_document(document: Document, memo: Table | None = None) -> Source:
     """A document's units and rows (with `memo`, each unit's key written once)."""
     meta = meta_inlines(document)
-    units = segment(document, meta, memo)
-    return Source(document, meta, units, groups(document, [u.key for u in units[len(meta) :]]))
+    units, walked = segment(document, meta, memo)
+    return Source(document, meta, units, groups(document, units[len(meta) :], walked))
 
 
-def groups(document: Document, body_keys: list[str]) -> list[Group]:
+def groups(document: Document, body: list[Unit], walked: list[Walked]) -> list[Group]:
     """The rows of the document: its published blocks grouped, each group with its units."""
     blocks = document.blocks
-    skipping, consumed = [], []
-    count = 0
-
-    def visit(leaf: Leaf) -> list[pandoc.Inline]:
-        nonlocal count
-        count += 1
-        return leaf.inlines
-
-    walker = Walker(visit)
-    for block in blocks:
-        skipping.append(walker.skipping)
-        before = count
-        walker.block(block, "paragraph")
-        consumed.append(count - before)
-    starts = [0, *itertools.accumulate(consumed)]
+    starts = [0, *itertools.accumulate(block.units for block in walked)]
     published = [i for i, block in enumerate(blocks) if not is_comment(block)]
     found = []
     for group in html_spans.groups([blocks[i] for i in published]):
         first, last = published[group[0]], published[group[-1]]
-        keys = body_keys[starts[first] : starts[last] + consumed[last]]
+        keys = [unit.key for unit in body[starts[first] : starts[last + 1]]]
         text = json.dumps(blocks[first : last + 1], ensure_ascii=False, separators=(",", ":"))
         found.append(
             Group(
@@ -97,7 +83,7 @@ def groups(document: Document, body_keys: list[str]) -> list[Group]:
                 last,
                 tuple(published[i] for i in group),
                 tuple(keys),
-                skipping[first],
+                walked[first].skipping,
                 digest(text),
             )
         )
