@@ -206,3 +206,23 @@ def test_a_new_format_is_one_module_and_one_registry_entry(
     (output,) = result.outputs
     assert output.path == f"build/{DOC}/{DOC}.zh-Hans.txt" and output.format == "txt"
     assert (project / output.path).read_text(encoding="utf-8") == "中国的全球共同安全愿景"
+
+
+def test_a_cache_kept_in_memory_between_builds_sees_edits(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`folio serve` keeps one cache for all its rebuilds: its tables are not read again, and
+    an edit is still seen (then the pages equal those of a build without cache)."""
+    from folio.build import open_cache
+
+    own_key(monkeypatch, project)
+    caches = open_cache(find_project(project), True)
+    build(find_project(project), formats=["html"], cache=caches)
+    edit_msgstr(project, "。", "（又一修订）。")
+    rows = Calls()
+    monkeypatch.setattr(align, "align_group", rows.wrap(align.align_group))
+    build(find_project(project), formats=["html"], cache=caches)
+    assert rows.count == 1
+    kept = outputs(project)
+    build(find_project(project), formats=["html"], force=True, cache=False)
+    assert outputs(project) == kept

@@ -79,6 +79,11 @@ class Table:
             kept = old if len(old) <= len(used) else {}
             write_atomic(self.shard_path(shard), signed({**kept, **used}))
 
+    def renew(self) -> None:
+        """Start another build: everything known is old again, nothing is to be written."""
+        self.old.update(self.used)
+        self.used, self.dirty = {}, set()
+
     def shard_path(self, shard: int) -> Path:
         assert self.folder is not None
         return self.folder / f"{shard:x}.pickle"
@@ -100,6 +105,14 @@ class Cache:
     def key(self, *parts: str | bytes) -> str:
         """A key of this cache: the parts and what every value depends on (folio's code)."""
         return digest(self.salt, *parts)
+
+    def renewed(self) -> Cache:
+        """This cache for another build in the same process: its tables stay in memory (what
+        this process wrote is what the files hold), its one-value slots are read again."""
+        for table in self.tables.values():
+            table.renew()
+        self.slots = {}
+        return self
 
     def table(self, kind: str, name: str) -> Table:
         """The table of `kind` for `name` (a document), loaded once a build."""

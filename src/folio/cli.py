@@ -341,17 +341,19 @@ def run_serve(console: Console, project: Project, args: argparse.Namespace) -> N
     unless --format asks for PDFs or EPUBs too (then the pages wait for them at each save)."""
     import time
 
-    from folio.build import build
+    from folio.build import build, open_cache
     from folio.serve import serve
 
     formats = ["html", *(f for f in args.format or [] if f != "html")]
-    build(project, formats=formats)
+    # One cache for every rebuild: its tables stay in memory instead of being read each time.
+    caches = open_cache(project, True)
+    build(project, formats=formats, cache=caches)
 
     def rebuild() -> bool:
         started = time.perf_counter()
         try:
             current = find_project(project.root)
-            result = build(current, formats=formats)
+            result = build(current, formats=formats, cache=caches)
         except FolioError as error:
             report_error(error)
             return False

@@ -56,16 +56,18 @@ def build(
     jobs: int | None = None,
     report: Report | None = None,
     strict: bool = False,
-    cache: bool = True,
+    cache: bool | Cache = True,
 ) -> BuildResult:
     """Build what is out of date; nothing is written unless every output rendered.
 
     With `strict` (or min-coverage in [tool.folio]) a catalog below the minimum fails the build.
-    Without `cache`, every stage computes everything again (the outputs are the same bytes).
+    Without `cache`, every stage computes everything again (the outputs are the same bytes);
+    given one (a long-running `folio serve` keeps its own), its tables are not read again.
     """
     with exclusive_lock(project.build_dir / LOCK):
         remove_leftovers(project.build_dir)
-        state = BuildState(project, open_cache(project, cache))
+        caches = cache.renewed() if isinstance(cache, Cache) else open_cache(project, cache)
+        state = BuildState(project, caches)
         state.previous = {entry["path"]: entry for entry in read_manifest(project)}
         minimum = project.settings.min_coverage
         if minimum is not None or strict:
