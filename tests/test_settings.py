@@ -19,8 +19,9 @@ from folio.config import (
 )
 
 TAG_HINT = "(use a BCP 47 tag such as fr, ar, pt-BR or zh-Hans)"
-# (what [tool.folio] starts with, the one line `folio build` prints). The seed's [tool.folio]
-# is on line 70, so the first setting is on line 71; a key set here replaces the seed's own.
+# (what [tool.folio] starts with, the one line `folio build` prints). "71" stands for the line of
+# the first setting, just below [tool.folio] (with_settings says which it is); a key set here
+# replaces the seed's own.
 WRONG = {
     "string-for-number": (
         'min-coverage = "95"',
@@ -118,24 +119,29 @@ WRONG = {
 }
 
 
-def with_settings(project: Path, lines: str, before: str = "") -> None:
-    """Start [tool.folio] with `lines`, dropping the seed's own setting of the same key."""
+def with_settings(project: Path, lines: str, before: str = "") -> int:
+    """Start [tool.folio] with `lines`, dropping the seed's own setting of the same key; the
+    line the first of them is on."""
     pyproject = project / "pyproject.toml"
     key = lines.split("=")[0].strip()
     kept = [line for line in pyproject.read_text().splitlines() if not line.startswith(key)]
-    text = "\n".join(kept) + "\n"
-    pyproject.write_text(before + text.replace("[tool.folio]\n", f"[tool.folio]\n{lines}\n"))
+    text = before + "\n".join(kept) + "\n"
+    pyproject.write_text(re.sub(r"(?m)^\[tool\.folio\]\n", f"[tool.folio]\n{lines}\n", text))
+    return text.splitlines().index("[tool.folio]") + 2
 
 
 @pytest.mark.parametrize("case", WRONG, ids=list(WRONG))
 def test_a_wrong_value_is_one_line_naming_key_and_line(case: str, tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     lines, expected = WRONG[case]
-    with_settings(project, lines)
+    line = with_settings(project, lines)
 
     result = run_folio(project, "build")
 
     assert result.returncode == 1
+    # Written for a first setting on line 71: moved to where it is.
+    written = int(re.match(r"pyproject.toml:(\d+):", expected)[1])
+    expected = re.sub(r"^pyproject.toml:\d+:", f"pyproject.toml:{written - 71 + line}:", expected)
     assert result.stderr == f"folio: error: {expected}\n"
     assert not (project / "build").exists()
 
@@ -143,12 +149,12 @@ def test_a_wrong_value_is_one_line_naming_key_and_line(case: str, tmp_path: Path
 def test_the_line_is_the_key_in_tool_folio_not_a_mention_elsewhere(tmp_path: Path) -> None:
     """A comment above naming the key, and "a-paper" in [project], do not take the line."""
     project = copy_project(tmp_path / "project")
-    with_settings(project, 'paper = "A3"', before="# paper: see [tool.folio]\n")
+    line = with_settings(project, 'paper = "A3"', before="# paper: see [tool.folio]\n")
 
     result = run_folio(project, "build")
 
     assert result.returncode == 1
-    assert result.stderr.startswith("folio: error: pyproject.toml:72: unknown paper 'A3'")
+    assert result.stderr.startswith(f"folio: error: pyproject.toml:{line}: unknown paper 'A3'")
 
 
 def test_a_locales_section_is_read_and_checked_alike(tmp_path: Path) -> None:
