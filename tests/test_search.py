@@ -354,3 +354,19 @@ def test_the_records_of_an_unchanged_page_are_read_from_the_cache(
     assert len(after) == len(pages)
     assert len(set(after) & set(files)) == len(pages) - changed
     assert all(after[name] == files[name] for name in set(after) & set(files))
+
+
+def test_a_record_added_changes_only_its_own_bundle() -> None:
+    """A unit that falls back to the source language adds a record to that language: the
+    bundles are cut by the records' anchors, so the others stay as they were."""
+
+    def record(anchor: str) -> search.Record:
+        return search.Record(DOC, anchor, "en", f"text of {anchor}", "Title", "", "")
+
+    records = [record(f"u{n}") for n in range(1, 600)]
+    before = search.bundles(records, 20)
+    after = search.bundles([*records[:300], record("u300-new"), *records[300:]], 20)
+    assert len(before) > 10
+    changed = [bundle for bundle in after if bundle not in before]
+    assert len(changed) <= 2  # the bundle it joined (and, if it is a cut, the one after it)
+    assert sum(len(bundle) for bundle in changed) < 200

@@ -268,15 +268,24 @@ def index_key(records: list[Record], code: str) -> str:
 
 
 def bundles(records: list[Record], size: int = BUNDLE) -> list[list[Record]]:
-    """A language's records in bundles of `size`, each of one document."""
+    """A language's records in bundles of about `size`, each of one document, cut after the
+    records whose anchor's digest says so (one in `size`): a record added or dropped (a unit
+    that falls back to the source language) changes its own bundle, not every one after it."""
     by_document: dict[str, list[Record]] = {}
     for record in records:
         by_document.setdefault(record.document, []).append(record)
-    return [
-        found[start : start + size]
-        for found in by_document.values()
-        for start in range(0, len(found), size)
-    ]
+    found: list[list[Record]] = []
+    for document_records in by_document.values():
+        bundle: list[Record] = []
+        for record in document_records:
+            bundle.append(record)
+            anchor = hashlib.sha256(record.anchor.encode("utf-8")).digest()
+            if int.from_bytes(anchor[:4], "big") % size == 0 or len(bundle) >= 4 * size:
+                found.append(bundle)
+                bundle = []
+        if bundle:
+            found.append(bundle)
+    return found
 
 
 def code_version() -> str:
