@@ -28,18 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import generate
+from chromium import CHROMIUM, CHROMIUM_FLAGS
 from run import edit_one_msgstr
 
-CHROMIUM = "/usr/bin/chromium"
-# As in tests/conftest.py: as root and without a network, no sandbox and no calls home.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGE = f"{generate.DOC}/zh-Hans.html"
 REBUILT = re.compile(r"rebuilt (\d+) output\(s\) in ([\d.]+) s")
 # The page notes when a load is shown: the first frame after its DOM is complete (wall clock,

@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # The benchmark's project helpers are the tests' too.
 sys.path.insert(0, str(ROOT / "bench"))
+from chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402, F401 (the browser tests import them from here)
 from generate import drop_converted_languages  # noqa: E402
 
 PROJECT_FILES = ("pyproject.toml", "source", "translations", "templates")
@@ -96,18 +97,6 @@ def project(tmp_path: Path) -> Path:
 def whole_project(tmp_path: Path) -> Path:
     """A fresh copy of the whole project, its zh-Hant edition converted from zh-Hans included."""
     return copy_project(tmp_path / "project", converted=True)
-
-
-CHROMIUM = "/usr/bin/chromium"
-# As root and without a network: no sandbox, and none of Chromium's own calls home.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
