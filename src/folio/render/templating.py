@@ -18,12 +18,20 @@ def environment(templates: Path) -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "j2", "xhtml"]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        # Compiled templates kept between builds, in this user's private temporary folder
-        # (Jinja checks that it is theirs alone): compiling them took a fifth of a rebuild.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
+        bytecode_cache=bytecode_cache(),
     )
     env.filters["keep_last_words"] = keep_last_words
     return env
+
+
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between builds, in this user's private temporary folder (Jinja
+    checks that it is theirs alone): compiling them took a fifth of a rebuild. None where there
+    is no such folder to be had (a read-only /tmp)."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (RuntimeError, OSError):
+        return None
 
 
 _LAST_SPACE = re.compile(r" (?=[^ <>]*(?:<[^>]*>[^ <>]*)*$)")
