@@ -6,6 +6,7 @@ Each stage is a module of this package; the caches they share live in build/.cac
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -94,8 +95,10 @@ def build(
             if e["format"] == "pdf"
         }
         drop_stale_page_maps(project, listed)
-        state.cache.save()
-        state.cache.prune({*project.documents(), *load_collections(project), "site"})
+        # The outputs are written: a cache that cannot be (a full disk) only costs time later.
+        with contextlib.suppress(OSError):
+            state.cache.save()
+            state.cache.prune({*project.documents(), *load_collections(project), "site"})
     return result
 
 
