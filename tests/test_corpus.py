@@ -278,3 +278,19 @@ def test_catalog_round_trip_gives_the_english_edition_unit_for_unit(
     assert plain_ast(blocks(identity)) == english
     unprefixed = map_leaves(blocks(pseudo), lambda leaf: without_prefix(leaf.inlines))
     assert plain_ast(unprefixed) == english
+
+
+def test_the_pages_are_the_same_from_a_warm_cache_and_from_none(
+    corpus: Built, tmp_path: Path
+) -> None:
+    """Notes, code blocks, raw HTML with ids, images: pages whose rows come from the cache
+    equal pages whose every row is written again."""
+    root = tmp_path / "project"
+    shutil.copytree(corpus.root, root)  # its caches, and the key they are signed with
+    site = root / "build" / "site"
+    built = {path: path.read_bytes() for path in site.glob("*/*.html")}
+    assert len(built) == len(DOCS) * len(EDITIONS)
+    for flags in (["--force"], ["--force", "--no-cache"]):
+        result = run_folio(root, "build", "--format", "html", *flags)
+        assert result.returncode == 0, result.stderr
+        assert {path: path.read_bytes() for path in site.glob("*/*.html")} == built, flags
