@@ -451,18 +451,10 @@ def one_entry(row: Measurement, tools: Tools, seed: Path, settings: Settings) ->
     """(c) Rebuild after one zh-Hans msgstr changed: only the editions it feeds should rebuild."""
     po_path = seed / "translations" / "zh-Hans" / f"{SEED_DOC}.po"
     expected = sorted(label(e) for e in manifest(seed) if e["edition"] in ZH_EDITIONS)
-    runs: list[list[str]] = []
-
-    def run(i: int) -> Sample:
-        progress.print(f"  rebuild after one msgstr, run {i + 1}")
-        row.details["msgid"] = edit_one_msgstr(po_path, f"（修订{i + 1}）")
-        before = snapshot(seed)
-        sample = measure(tools.build(seed, "--quiet"))
-        runs.append(rebuilt(before, snapshot(seed)))
-        return sample
-
-    row.folio_s, row.folio_runs, row.peak_mib, row.tree_mib = repeat(settings.repeats(3), run)
-    row.details.update(expected=expected, rebuilt=runs)
+    runs = measure_edits(
+        row, tools, seed, settings, lambda i: edit_one_msgstr(po_path, f"（修订{i + 1}）")
+    )
+    row.details.update(msgid=row.details["edits"][-1], expected=expected)
     row.passed = all(names == expected for names in runs)
     extra = sorted({name for names in runs for name in names} - set(expected))
     missing = sorted(set(expected) - {name for names in runs for name in names})
@@ -675,6 +667,18 @@ def edit_rebuild(
     progress.print(f"  {row.name}: first build")
     cold = measure(tools.build(project, "--quiet"))
     row.details["cold_s"] = round(cold.seconds, 2)
+    return measure_edits(row, tools, project, settings, edit)
+
+
+def measure_edits(
+    row: Measurement,
+    tools: Tools,
+    project: Path,
+    settings: Settings,
+    edit: Callable[[int], str],
+) -> list[list[str]]:
+    """`folio build --quiet` after each of a few edits (median of 3); the outputs each rewrote
+    (also in `details`, with what each edit changed)."""
     runs: list[list[str]] = []
     edits: list[str] = []
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from folio.config import Project
-from folio.edition import Edition, edition_name
-from folio.render.compose import HtmlParts
-from folio.render.pagemap import PageMap
+from folio.edition import edition_name
+
+if TYPE_CHECKING:  # planning imports Target: it loads no renderer's modules
+    from folio.config import Project
+    from folio.edition import Edition
+    from folio.render.compose import HtmlParts
+    from folio.render.pagemap import PageMap
 
 
 @dataclass(frozen=True)
