@@ -294,3 +294,62 @@ def test_the_pages_are_the_same_from_a_warm_cache_and_from_none(
         result = run_folio(root, "build", "--format", "html", *flags)
         assert result.returncode == 0, result.stderr
         assert {path: path.read_bytes() for path in site.glob("*/*.html")} == built, flags
+
+
+def pdf_facts(data: bytes) -> dict:
+    """What a reader sees of a PDF: each page's text, bookmarks, named destinations, links."""
+    import io
+
+    import pypdfium2
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+
+    def flat(items: list, depth: int = 0):
+        for item in items:
+            if isinstance(item, list):
+                yield from flat(item, depth + 1)
+            else:
+                yield depth, item.title, reader.get_destination_page_number(item), item.top
+
+    links = [
+        (number, str(link.get("/Dest")), str(link.get("/A", {}).get("/URI")), list(link["/Rect"]))
+        for number, page in enumerate(reader.pages)
+        for link in (annotation.get_object() for annotation in page.get("/Annots") or [])
+    ]
+    document = pypdfium2.PdfDocument(data)
+    return {
+        # Words, not spaces: a font subset maps its one space glyph to U+0020 or U+00A0 as the
+        # text it serves happens to have, and pdfium reads spaces between runs as it guesses.
+        "text": [page.get_textpage().get_text_range().split() for page in document],
+        "outline": list(flat(reader.outline)),
+        "destinations": {
+            name: (reader.get_destination_page_number(found), found.left, found.top)
+            for name, found in reader.named_destinations.items()
+        },
+        "links": links,
+        "metadata": dict(reader.metadata or {}),
+    }
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_a_text_laid_out_in_pieces_prints_as_laid_out_whole(corpus: Built, doc: str) -> None:
+    """Footnotes, code, tables, images and links across the cuts: the pieces joined give the
+    pages, bookmarks, destinations and links of one layout."""
+    from folio.build import jobs_of
+    from folio.config import find_project
+    from folio.render import pieces
+    from folio.render.page import page_context
+    from folio.render.pdf import print_html, render_pdf
+
+    project = find_project(corpus.root)
+    (job,) = [j for j in jobs_of(project, ["pdf"], ["en+zh-Hans"]) if j.target.document == doc]
+    context = page_context(job.project, job.edition, job.parts)
+    marked = print_html(context, marked=True)
+    assert pieces.unmarked(marked) == print_html(context)  # the marks change nothing else
+    cut = pieces.frame(marked)
+    assert cut is not None
+    laid = render_pdf(context, piece_bytes=sum(map(len, cut.blocks)) // 3)
+    assert laid.parts >= 3  # the front matter and two pieces at least
+    whole = output(corpus, doc, "en+zh-Hans", "pdf").read_bytes()  # built in one layout
+    assert pdf_facts(laid.data) == pdf_facts(whole)

@@ -59,12 +59,13 @@ class _Place:
     part: str = ""
 
 
-def read_page_map(document: Any) -> list[PageStart]:
-    """Each page's start, from a laid-out WeasyPrint document of the print template."""
-    rows = _row_numbers(document)
+def read_page_map(document: Any, first_page: int = 1, rows_before: int = 0) -> list[PageStart]:
+    """Each page's start, from a laid-out WeasyPrint document of the print template (or of a
+    piece of it: its first page's number, and the rows of the text before its own)."""
+    rows = _row_numbers(document, rows_before)
     written: dict[tuple[int, str], int] = {}  # characters of each row's language laid out
     starts = []
-    for number, page in enumerate(document.pages, start=1):
+    for number, page in enumerate(document.pages, start=first_page):
         first: PageStart | None = None
         words: list[str] = []
         for place, box in _text_boxes(page._page_box, rows, _Place()):
@@ -94,7 +95,7 @@ def _with_words(start: PageStart, words: list[str]) -> PageStart:
     return PageStart(**{**asdict(start), "words": short[:60]})
 
 
-def _row_numbers(document: Any) -> dict[int, int]:
+def _row_numbers(document: Any, before: int) -> dict[int, int]:
     """The elements of the text's rows (children of <main>, less the running heads) → number."""
     root = document.pages[0]._page_box.children[0].element if document.pages else None
     main = root.find(".//{*}main") if root is not None else None
@@ -103,7 +104,7 @@ def _row_numbers(document: Any) -> dict[int, int]:
     if main is None:
         return {}
     children = [c for c in main if not RUNNING & set(c.get("class", "").split())]
-    return {id(child): number for number, child in enumerate(children, start=1)}
+    return {id(child): number for number, child in enumerate(children, start=before + 1)}
 
 
 def _text_boxes(box: Any, rows: dict[int, int], place: _Place) -> Iterator[tuple[_Place, Any]]:

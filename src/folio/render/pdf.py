@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -18,7 +18,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from folio import gate
 from folio.errors import FolioError
-from folio.render import hyphens, justify, punctuation
+from folio.render import hyphens, justify, pieces, punctuation
 from folio.render.job import Job, Made
 from folio.render.page import PageContext, page_context
 from folio.render.pagemap import PageMap, PageStart, read_page_map
@@ -37,36 +37,58 @@ class Pdf:
     data: bytes
     pages: int
     starts: list[PageStart]  # where each page begins, for the EPUB's page list
+    parts: int = 1  # layouts joined (render/pieces.py)
 
 
 def render_pdf(
     context: PageContext,
     template: str = "print.html.j2",
     stylesheets: tuple[str, ...] = PRINT_STYLESHEETS,
+    piece_bytes: int = pieces.PIECE_BYTES,
 ) -> Pdf:
-    """Lay out and write the PDF; fonts come from fontconfig by family name."""
-    html = print_html(context, template, stylesheets)
+    """Lay out and write the PDF; fonts come from fontconfig by family name. A text of more
+    than `piece_bytes` is laid out in pieces (render/pieces.py), so memory stays bounded."""
+    html = print_html(context, template, stylesheets, marked=True)
     fetcher = ProjectFetcher(context.root)
     install_justification()
+    finisher = BleedBox(context.settings.bleed_mm) if context.settings.bleed_mm else None
+
+    def lay_out_page(page: str):
+        return lay_out_kept_whole(page, context.root, fetcher)
+
+    def write(document) -> bytes:
+        gate.keep_safe_links(document.pages)
+        output = io.BytesIO()
+        document.write_pdf(output, finisher=finisher, pdf_variant=context.settings.pdf_variant)
+        return output.getvalue()
+
+    # A tagged or PDF/A variant is written whole: its structure and metadata are one document's.
+    cut = None if context.settings.pdf_variant else pieces.frame(html)
     try:
-        document = lay_out(html, context.root, fetcher)
-        # Words hyphenated at a page's foot or as a third hyphenated line: kept whole, again.
-        for _ in range(RELAYOUTS):
-            breaks = hyphens.bad_breaks(document)
-            if not breaks:
-                break
-            html = hyphens.keep_whole(html, breaks)
-            document = lay_out(html, context.root, fetcher)
+        if cut is not None and sum(map(len, cut.blocks)) > piece_bytes:
+            laid = pieces.lay_out_pieces(cut, lay_out_page, write, piece_bytes)
+            return Pdf(laid.pdf, laid.pages, laid.starts, laid.parts)
+        document = lay_out_page(pieces.unmarked(html))
     except RefusedURL as refused:
         raise FolioError(
             f"{context.edition.document}: refused to load {refused.url!r}",
             hint="the print edition uses only files inside the project; nothing is fetched",
         ) from None
-    gate.keep_safe_links(document.pages)
-    output = io.BytesIO()
-    finisher = BleedBox(context.settings.bleed_mm) if context.settings.bleed_mm else None
-    document.write_pdf(output, finisher=finisher, pdf_variant=context.settings.pdf_variant)
-    return Pdf(output.getvalue(), len(document.pages), read_page_map(document))
+    return Pdf(write(document), len(document.pages), read_page_map(document))
+
+
+def lay_out_kept_whole(html: str, root: Path, fetcher: URLFetcher):
+    """The page laid out, then again while words hyphenated where they must not be are found
+    (at a page's foot, or a third hyphenated line): those are kept whole."""
+    document = lay_out(html, root, fetcher)
+    for _ in range(RELAYOUTS):
+        breaks = hyphens.bad_breaks(document)
+        if not breaks:
+            break
+        document = None  # one layout in memory at a time
+        html = hyphens.keep_whole(html, breaks)
+        document = lay_out(html, root, fetcher)
+    return document
 
 
 def render(job: Job) -> Made:
@@ -89,8 +111,13 @@ def print_html(
     context: PageContext,
     template: str = "print.html.j2",
     stylesheets: tuple[str, ...] = PRINT_STYLESHEETS,
+    marked: bool = False,
 ) -> str:
-    """The page WeasyPrint lays out: the template, with the stylesheets inlined."""
+    """The page WeasyPrint lays out: the template, with the stylesheets inlined; `marked`, with
+    the text's bounds marked for render/pieces.py."""
+    if marked:
+        body = pieces.BODY_START + context.parts.print_body + pieces.BODY_END
+        context = replace(context, parts=replace(context.parts, print_body=body))
     css = "".join((context.templates / name).read_text(encoding="utf-8") for name in stylesheets)
     html = render_template(
         context.environment,
