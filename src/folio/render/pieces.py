@@ -13,6 +13,7 @@ links, named destinations and bookmarks.
 
 from __future__ import annotations
 
+import gc
 import html
 import io
 import re
@@ -196,6 +197,10 @@ def _text(cut: Frame, lay_out: LayOut, write: Write, ids: set[str], carried: Car
         parts.append(_part(document, pages, write, ids, carried, start - 1))
         carried = _carry(pages, carried)
         start = following
+        # The boxes hold cycles, and a build collects seldom while it renders (build/pool.py):
+        # without this, the pieces' memory would add up.
+        del document, pages
+        gc.collect()
     return parts
 
 
