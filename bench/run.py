@@ -525,6 +525,7 @@ def record_once(row: Measurement, sample: Sample, pdf: Path) -> None:
 def weasyprint_alone(row: Measurement, tools: Tools, book: Path, folder: Path) -> None:
     """(e4) WeasyPrint's command line on the very HTML that folio lays out in (d): what the
     book's design costs WeasyPrint, without folio (and without folio's Chinese justification)."""
+    folder.mkdir(parents=True, exist_ok=True)  # e2 makes it when it runs
     html = folder / "folio-print.html"
     argv = [sys.executable, str(PRINT_HTML), str(book), "en+zh-Hans", str(html)]
     written = subprocess.run(argv, capture_output=True, text=True)
