@@ -338,7 +338,7 @@ def test_a_text_laid_out_in_pieces_prints_as_laid_out_whole(corpus: Built, doc: 
     pages, bookmarks, destinations and links of one layout."""
     from folio.build import jobs_of
     from folio.config import find_project
-    from folio.render import pieces
+    from folio.render import pdf_pieces
     from folio.render.page import page_context
     from folio.render.pdf import print_html, render_pdf
 
@@ -346,8 +346,8 @@ def test_a_text_laid_out_in_pieces_prints_as_laid_out_whole(corpus: Built, doc: 
     (job,) = [j for j in jobs_of(project, ["pdf"], ["en+zh-Hans"]) if j.target.document == doc]
     context = page_context(job.project, job.edition, job.parts)
     marked = print_html(context, marked=True)
-    assert pieces.unmarked(marked) == print_html(context)  # the marks change nothing else
-    cut = pieces.frame(marked)
+    assert pdf_pieces.unmarked(marked) == print_html(context)  # the marks change nothing else
+    cut = pdf_pieces.frame(marked)
     assert cut is not None
     laid = render_pdf(context, piece_bytes=sum(map(len, cut.blocks)) // 3)
     assert laid.parts >= 3  # the front matter and two pieces at least

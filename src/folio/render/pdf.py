@@ -18,7 +18,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from folio import gate
 from folio.errors import FolioError
-from folio.render import hyphens, justify, pieces, punctuation
+from folio.render import hyphens, justify, pdf_pieces, punctuation
 from folio.render.job import Job, Made
 from folio.render.page import PageContext, page_context
 from folio.render.pagemap import PageMap, PageStart, read_page_map
@@ -37,17 +37,17 @@ class Pdf:
     data: bytes
     pages: int
     starts: list[PageStart]  # where each page begins, for the EPUB's page list
-    parts: int = 1  # layouts joined (render/pieces.py)
+    parts: int = 1  # layouts joined (render/pdf_pieces.py)
 
 
 def render_pdf(
     context: PageContext,
     template: str = "print.html.j2",
     stylesheets: tuple[str, ...] = PRINT_STYLESHEETS,
-    piece_bytes: int = pieces.PIECE_BYTES,
+    piece_bytes: int = pdf_pieces.PIECE_BYTES,
 ) -> Pdf:
     """Lay out and write the PDF; fonts come from fontconfig by family name. A text of more
-    than `piece_bytes` is laid out in pieces (render/pieces.py), so memory stays bounded."""
+    than `piece_bytes` is laid out in pieces (render/pdf_pieces.py), so memory stays bounded."""
     html = print_html(context, template, stylesheets, marked=True)
     fetcher = ProjectFetcher(context.root)
     install_justification()
@@ -63,12 +63,12 @@ def render_pdf(
         return output.getvalue()
 
     # A tagged or PDF/A variant is written whole: its structure and metadata are one document's.
-    cut = None if context.settings.pdf_variant else pieces.frame(html)
+    cut = None if context.settings.pdf_variant else pdf_pieces.frame(html)
     try:
         if cut is not None and sum(map(len, cut.blocks)) > piece_bytes:
-            laid = pieces.lay_out_pieces(cut, lay_out_page, write, piece_bytes)
+            laid = pdf_pieces.lay_out_pieces(cut, lay_out_page, write, piece_bytes)
             return Pdf(laid.pdf, laid.pages, laid.starts, laid.parts)
-        document = lay_out_page(pieces.unmarked(html))
+        document = lay_out_page(pdf_pieces.unmarked(html))
     except RefusedURL as refused:
         raise FolioError(
             f"{context.edition.document}: refused to load {refused.url!r}",
@@ -114,9 +114,9 @@ def print_html(
     marked: bool = False,
 ) -> str:
     """The page WeasyPrint lays out: the template, with the stylesheets inlined; `marked`, with
-    the text's bounds marked for render/pieces.py."""
+    the text's bounds marked for render/pdf_pieces.py."""
     if marked:
-        body = pieces.BODY_START + context.parts.print_body + pieces.BODY_END
+        body = pdf_pieces.BODY_START + context.parts.print_body + pdf_pieces.BODY_END
         context = replace(context, parts=replace(context.parts, print_body=body))
     css = "".join((context.templates / name).read_text(encoding="utf-8") for name in stylesheets)
     html = render_template(

@@ -1,4 +1,4 @@
-"""The print body cut into top-level blocks for laying out in pieces (render/pieces.py).
+"""The print body cut into top-level blocks for laying out in pieces (render/pdf_pieces.py).
 
 Whole layouts against layouts in pieces, on real documents: tests/test_corpus.py.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from folio.render.pieces import BLOCK, BODY_END, BODY_START, frame, top_level, unmarked
+from folio.render.pdf_pieces import BLOCK, BODY_END, BODY_START, frame, top_level, unmarked
 
 
 def test_blocks_are_the_top_level_elements_each_marked_with_its_place() -> None:
