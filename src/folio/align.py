@@ -3,6 +3,7 @@ renderer shares)."""
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,10 +39,56 @@ class Translator:
 
 @dataclass(frozen=True)
 class Aligned:
-    """One row in one language as a build keeps it: the text and its untranslated units."""
+    """One row in one language: the text and its untranslated units."""
 
     text: Text
     fallbacks: int
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An aligned row as the memo keeps it: its blocks pickled, read only when a renderer
+    asks for them (a rebuild mostly takes the rows' HTML from its own memo)."""
+
+    lang: str
+    fallback: bool
+    key: str
+    fallbacks: int
+    packed: bytes
+
+    @classmethod
+    def of(cls, aligned: Aligned) -> Kept:
+        text = aligned.text
+        packed = pickle.dumps(text.blocks, pickle.HIGHEST_PROTOCOL)
+        return cls(text.lang, text.fallback, text.key, aligned.fallbacks, packed)
+
+    def aligned(self) -> Aligned:
+        text = KeptText.__new__(KeptText)
+        for name, value in (("lang", self.lang), ("fallback", self.fallback), ("key", self.key)):
+            object.__setattr__(text, name, value)
+        object.__setattr__(text, "packed", self.packed)
+        return Aligned(text, self.fallbacks)
+
+
+class KeptText(Text):
+    """A text whose blocks are unpickled when first read."""
+
+    def __getattr__(self, name: str):
+        # Only called for what the instance lacks: its blocks, until they are first read.
+        packed = self.__dict__.get("packed")
+        if name != "blocks" or packed is None:
+            raise AttributeError(name)
+        blocks = pickle.loads(packed)
+        object.__setattr__(self, "blocks", blocks)
+        return blocks
+
+    def __eq__(self, other: object) -> bool:
+        fields = ("lang", "blocks", "fallback", "key")
+        return isinstance(other, Text) and all(
+            getattr(self, name) == getattr(other, name) for name in fields
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def align(
@@ -70,7 +117,7 @@ def align(
         if catalog and catalog.translator:
             edition.translators[lang] = catalog.translator
         keys = [row_key(memo, group, lang, strings, root) for group in source.groups]
-        found = [memo.get(key) for key in keys]
+        found = [kept_row(memo, key) for key in keys]
         missing = [i for i, hit in enumerate(found) if hit is None]
         wanted = {unit.key for _, unit in meta_units}
         wanted |= {key for i in missing for key in source.groups[i].keys}
@@ -86,16 +133,20 @@ def align(
             aligned = align_group(source, source.groups[i], translator, root, edition.warnings)
             if aligned.text.key and not warned.intersection(source.groups[i].keys):
                 aligned = Aligned(replace(aligned.text, key=keys[i]), aligned.fallbacks)
-                memo.put(keys[i], aligned)
+                memo.put(keys[i], Kept.of(aligned))
             found[i] = aligned
         for row, aligned in zip(rows, found, strict=True):
             row.append(aligned.text)
         edition.fallbacks[lang] = in_meta + sum(aligned.fallbacks for aligned in found)
     edition.warnings.extend(source_links(source, memo))
     for group, texts in zip(source.groups, rows, strict=True):
-        kind = source.document.blocks[group.first]["t"] if len(group.published) == 1 else "Div"
-        edition.rows.append(Row(kind, texts))
+        edition.rows.append(Row(group.kind, texts))
     return edition
+
+
+def kept_row(memo: Table, key: str) -> Aligned | None:
+    found = memo.get(key)
+    return found.aligned() if isinstance(found, Kept) else None
 
 
 def row_key(memo: Table, group: Group, lang: str, strings: dict[str, str], root: Path) -> str:
@@ -113,8 +164,9 @@ def align_group(
     walker = Walker(lambda leaf: translator.inlines(next(keys), leaf.inlines))
     walker.skipping = group.skipping
     keys = iter(group.keys)
-    blocks = source.document.blocks
-    walked = {i: walker.block(blocks[i], "paragraph") for i in range(group.first, group.last + 1)}
+    walked = {
+        i: walker.block(source.block(i), "paragraph") for i in range(group.first, group.last + 1)
+    }
     cleaner = Sanitizer(source.document.path, root, source.document.path.parent)
     texts = [cleaner.clean([walked[i]]) for i in group.published]
     warnings.extend(cleaner.warnings)

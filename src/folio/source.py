@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import pickle
 from dataclasses import dataclass
 
 from folio import html_spans, pandoc
@@ -24,6 +25,7 @@ class Group:
     keys: tuple[str, ...]  # the units of its blocks, in reading order
     skipping: bool  # whether an i18n:skip range is open where it starts
     digest: str  # of its blocks
+    kind: str  # its block's type ("Para", "Header", …), or "Div" for several
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,66 @@ class Source:
     @property
     def keys(self) -> list[str]:
         return [unit.key for unit in self.units]
+
+    def block(self, index: int) -> pandoc.Block:
+        """One block of the document (from a cache, only that block is unpickled)."""
+        if isinstance(self.document, KeptDocument):
+            return self.document.block(index)
+        return self.document.blocks[index]
+
+
+class KeptDocument(Document):
+    """A document as the cache keeps it: each block pickled apart, unpickled when first asked
+    for (a rebuild after a translator's edit reads only the blocks of the rows it aligns)."""
+
+    def __init__(self, document: Document) -> None:
+        for name in ("name", "path", "meta"):
+            object.__setattr__(self, name, getattr(document, name))
+        packed = tuple(pickle.dumps(b, pickle.HIGHEST_PROTOCOL) for b in document.blocks)
+        object.__setattr__(self, "packed", packed)
+
+    def __getattr__(self, name: str):
+        # Only called for what the instance lacks: its blocks, until they are first read.
+        packed = self.__dict__.get("packed")
+        if name != "blocks" or packed is None:
+            raise AttributeError(name)
+        blocks = [self.block(i) for i in range(len(packed))]
+        object.__setattr__(self, "blocks", blocks)
+        return blocks
+
+    def block(self, index: int) -> pandoc.Block:
+        if "blocks" in self.__dict__:
+            return self.__dict__["blocks"][index]
+        read = self.__dict__.setdefault("read", {})
+        if index not in read:
+            read[index] = pickle.loads(self.packed[index])
+        return read[index]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Document) and all(
+            getattr(self, name) == getattr(other, name)
+            for name in ("name", "path", "meta", "blocks")
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self):
+        # Kept as built: what a cache file holds is the packed blocks, never the read ones.
+        return (_kept, (self.name, self.path, self.meta, self.packed))
+
+
+def _kept(name, path, meta, packed) -> KeptDocument:
+    document = KeptDocument.__new__(KeptDocument)
+    for key, value in (("name", name), ("path", path), ("meta", meta), ("packed", packed)):
+        object.__setattr__(document, key, value)
+    return document
+
+
+def kept(source: Source) -> Source:
+    """The source as a cache keeps it: its document's blocks pickled one by one."""
+    if isinstance(source.document, KeptDocument):
+        return source
+    return Source(KeptDocument(source.document), source.meta, source.units, source.groups)
 
 
 def read_source(project: Project, doc: str, cache: Cache | None = None) -> Source:
@@ -56,7 +118,7 @@ def read_source(project: Project, doc: str, cache: Cache | None = None) -> Sourc
     source = from_document(read_document(path), units)
     # Kept only if the file did not change while it was read (an editor saving meanwhile).
     if cache is not None and key and cache.key("source", str(path), path.read_bytes()) == key:
-        cache.keep_one("source", doc, key, source)
+        cache.keep_one("source", doc, key, kept(source))
     return source
 
 
@@ -85,6 +147,7 @@ def groups(document: Document, body: list[Unit], walked: list[Walked]) -> list[G
                 tuple(keys),
                 walked[first].skipping,
                 digest(text),
+                blocks[first]["t"] if len(group) == 1 else "Div",
             )
         )
     return found
