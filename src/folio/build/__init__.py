@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from folio.build.manifest import Output, output_of, read_manifest, unlist, write_manifest
 from folio.build.pagemaps import drop_stale_page_maps, page_map_path
 from folio.build.plan import is_current, plan
-from folio.build.site import publish_site, stage_search, write_changed
+from folio.build.site import publish_site, stage_search, warm_search, write_changed
 from folio.build.state import BuildState
 from folio.cache import Cache
 from folio.collection import load_collections
@@ -78,9 +78,14 @@ def build(
         targets = plan(project, formats, only)
         result = BuildResult([])
         todo = [t for t in targets if force or not is_current(project, t, state.previous)]
-        result.rebuilt = make(state, todo, targets, result, jobs, report)
-        site = publish_site(state, targets, result.rebuilt)
-        search = stage_search(state, result.rebuilt)
+        warm = warm_search(state, todo)
+        try:
+            result.rebuilt = make(state, todo, targets, result, jobs, report)
+            site = publish_site(state, targets, result.rebuilt)
+            search = stage_search(state, result.rebuilt, warm)
+        finally:
+            if warm:
+                warm.stop()
         publish(state, result.rebuilt, site)
         if search:
             search.publish()
