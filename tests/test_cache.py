@@ -226,3 +226,60 @@ def test_a_cache_kept_in_memory_between_builds_sees_edits(
     kept = outputs(project)
     build(find_project(project), formats=["html"], force=True, cache=False)
     assert outputs(project) == kept
+
+
+def source_reads(calls: list[tuple[list[str], str]]) -> list[str]:
+    """The Markdown pandoc read in a build (the source and the msgstrs)."""
+    return [text for args, text in calls if "--to=json" in args]
+
+
+def test_an_edited_paragraph_of_prose_is_parsed_alone(
+    warm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pandoc reads the edited paragraph, not the whole source; the pages are those of a
+    build without cache."""
+    source = warm / "source" / f"{DOC}.md"
+    text = source.read_text(encoding="utf-8")
+    assert text.count("The security interests of every country") == 1
+    source.write_text(text.replace("of every country", "of each country", 1), encoding="utf-8")
+    calls = pandoc_calls(monkeypatch)
+    rows = Calls()
+    monkeypatch.setattr(align, "align_group", rows.wrap(align.align_group))
+    build(find_project(warm), formats=["html"])
+    reads = source_reads(calls)
+    assert any("of each country" in read for read in reads)
+    assert not any("Bo'ao Forum" in read for read in reads)  # no other paragraph
+    assert rows.count == 2  # its row in English and in Chinese (the bilingual page shares them)
+    kept = outputs(warm)
+    build(find_project(warm), formats=["html"], force=True, cache=False)
+    assert outputs(warm) == kept
+
+
+# Paragraphs of prose whose reading depends on the blocks around them: an edit there has the
+# whole source read again. Each has a twin that pandoc reads the same (a paragraph of its own),
+# which the edit must not be taken for.
+HELD = {
+    "in a fenced code block": "```\ncode\n\nHeld words here\n```",
+    "in a comment": "<!-- a note\n\nHeld words here\n\n-->",
+    "a term of a definition list": "Held words here\n\n:   its definition",
+    "in a div": "::: aside\n\nHeld words here\n\n:::",
+}
+
+
+@pytest.mark.parametrize("held", HELD.values(), ids=HELD.keys())
+def test_an_edit_of_a_paragraph_held_by_others_reads_the_whole_source(
+    warm: Path, monkeypatch: pytest.MonkeyPatch, held: str
+) -> None:
+    source = warm / "source" / f"{DOC}.md"
+    twin = "Held words  here"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(f"{text}\n{twin}\n\n{held}\n", encoding="utf-8")
+    build(find_project(warm), formats=["html"])
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Held words here", "Held words there"), encoding="utf-8")
+    calls = pandoc_calls(monkeypatch)
+    build(find_project(warm), formats=["html"])
+    assert any("Bo'ao Forum" in read for read in source_reads(calls))  # the whole source
+    kept = outputs(warm)
+    build(find_project(warm), formats=["html"], force=True, cache=False)
+    assert outputs(warm) == kept

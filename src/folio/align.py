@@ -11,8 +11,9 @@ from folio import html_spans, pandoc
 from folio.cache import Table
 from folio.catalog import Translations
 from folio.edition import UNTRANSLATED, Edition, Row, Text
-from folio.links import broken_links
+from folio.links import SCHEME, broken_links, link_targets
 from folio.pandoc import one_paragraph
+from folio.render.anchors import all_ids
 from folio.sanitize import Sanitizer
 from folio.segments import Walker
 from folio.source import Group, Source
@@ -181,15 +182,40 @@ def align_group(
 
 
 def source_links(source: Source, memo: Table) -> list[str]:
-    """Warnings about the source's links to places it does not have, found once a source."""
+    """Warnings about the source's links to places it does not have, found once a source. The
+    ids and links of each row are kept by its blocks: an edit reads its own row's alone, and
+    the whole document only when a link may lead nowhere."""
     key = memo.key("links", str(source.document.path), *(g.digest for g in source.groups))
     found = memo.get(key)
     if found is None:
-        blocks = source.document.blocks
-        published = [blocks[i] for group in source.groups for i in group.published]
-        found = broken_links(published, source.document.path)
+        parts = [row_links(source, group, memo) for group in source.groups]
+        ids = {ident for own, _ in parts for ident in own}
+        found = []
+        if any(leads_nowhere(url, ids) for _, urls in parts for url in urls):
+            blocks = source.document.blocks
+            published = [blocks[i] for group in source.groups for i in group.published]
+            found = broken_links(published, source.document.path)
         memo.put(key, found)
     return list(found)
+
+
+def row_links(source: Source, group: Group, memo: Table) -> tuple[list[str], list[str]]:
+    """A row's ids and the targets of its links."""
+    key = memo.key("row-links", group.digest, *map(str, group.published))
+    found = memo.get(key)
+    if found is None:
+        blocks = [source.block(i) for i in group.published]
+        found = (list(all_ids(blocks)), link_targets(blocks))
+        memo.put(key, found)
+    return found
+
+
+def leads_nowhere(url: str, ids: set[str]) -> bool:
+    """Whether broken_links could warn of a link (one to an id the document lacks, or to a
+    file); it says which."""
+    if SCHEME.match(url) or not url.strip():
+        return False
+    return not (url.startswith("#") and url[1:] in ids)
 
 
 def parse_translations(

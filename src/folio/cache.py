@@ -127,6 +127,13 @@ class Cache:
         stored = load(path) if path else {}
         return stored.get("value") if stored.get("key") == key else None
 
+    def last(self, kind: str, name: str) -> tuple[str, Any] | None:
+        """The one value kept for `name` and the key it was made from, whatever the key (a
+        document's previous version, which an edit changes but little)."""
+        path = self.file(kind, name)
+        stored = load(path) if path else {}
+        return (stored["key"], stored.get("value")) if "key" in stored else None
+
     def keep_one(self, kind: str, name: str, key: str, value: Any) -> None:
         """Keep `value` as `name`'s one value of `kind`, in place of the one before."""
         self.slots[kind, name] = (key, value)

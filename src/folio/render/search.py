@@ -377,10 +377,11 @@ def write_bundle(folder: Path, files: dict[str, bytes]) -> None:
     for path in (temporary, folder):
         if path.exists():
             shutil.rmtree(path)
+    # Each folder made once: a bundle has a few hundred files in a few folders.
+    for parent in sorted({(temporary / name).parent for name in files}):
+        parent.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
-        path = temporary / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        (temporary / name).write_bytes(data)
     temporary.rename(folder)
 
 
