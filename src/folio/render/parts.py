@@ -62,7 +62,8 @@ class Shape:
 
 @dataclass(frozen=True)
 class RowHtml:
-    """One row written: for print, for the web, its notes (language, HTML), its contents entry."""
+    """One row written: for print (with its breaks at quotation marks), for the web, its notes
+    (language, HTML), its contents entry."""
 
     printed: str
     web: str
@@ -88,7 +89,7 @@ def html_parts(edition: Edition, web: bool = True, cache: Table | None = None) -
         dict(zip(keys, meta, strict=True)),
         "\n".join(row.web for row in rows) + notes_section(notes, edition.primary) if web else "",
         [row.entry for row in rows if row.entry],
-        break_at_quotes("\n".join(row.printed for row in rows)),
+        "\n".join(row.printed for row in rows),
     )
 
 
@@ -198,7 +199,9 @@ def row_html(
     if entry:
         level, attr, _ = block["c"]
         heading = Heading(attr[0], level, rest[-1])
-    return RowHtml(printed, web_html, notes, heading)
+    # Each row's breaks at quotation marks are made once: no break spans two rows (a line
+    # break parts them).
+    return RowHtml(break_at_quotes(printed), web_html, notes, heading)
 
 
 def count(node: Any, wanted) -> int:
