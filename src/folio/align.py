@@ -65,9 +65,9 @@ class Kept:
 
     def aligned(self) -> Aligned:
         text = KeptText.__new__(KeptText)
-        for name, value in (("lang", self.lang), ("fallback", self.fallback), ("key", self.key)):
-            object.__setattr__(text, name, value)
-        object.__setattr__(text, "packed", self.packed)
+        # The fields set as a frozen dataclass's __init__ sets them (its blocks, when read).
+        text.__dict__.update(lang=self.lang, fallback=self.fallback, key=self.key)
+        text.__dict__["packed"] = self.packed
         return Aligned(text, self.fallbacks)
 
 

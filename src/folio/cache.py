@@ -73,11 +73,12 @@ class Table:
 
     def save(self) -> None:
         """Write the files this build added entries to."""
-        for shard in sorted(self.dirty if self.folder else ()):
-            used = {k: v for k, v in self.used.items() if shard_of(k) == shard}
-            old = {k: v for k, v in self.old.items() if shard_of(k) == shard}
-            kept = old if len(old) <= len(used) else {}
-            write_atomic(self.shard_path(shard), signed({**kept, **used}))
+        if not self.dirty or self.folder is None:
+            return
+        used, old = by_shard(self.used, self.dirty), by_shard(self.old, self.dirty)
+        for shard in sorted(self.dirty):
+            kept = old[shard] if len(old[shard]) <= len(used[shard]) else {}
+            write_atomic(self.shard_path(shard), signed({**kept, **used[shard]}))
 
     def renew(self) -> None:
         """Start another build: everything known is old again, nothing is to be written."""
@@ -91,6 +92,16 @@ class Table:
 
 def shard_of(key: str) -> int:
     return int(key[0], 16) % SHARDS
+
+
+def by_shard(entries: dict[str, Any], shards: set[int]) -> dict[int, dict[str, Any]]:
+    """The entries of each of `shards`, in their order."""
+    found: dict[int, dict[str, Any]] = {shard: {} for shard in shards}
+    for key, value in entries.items():
+        shard = shard_of(key)
+        if shard in found:
+            found[shard][key] = value
+    return found
 
 
 class Cache:
