@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -81,8 +82,11 @@ def build(
         warm = warm_search(state, todo)
         try:
             result.rebuilt = make(state, todo, targets, result, jobs, report)
-            site = publish_site(state, targets, result.rebuilt)
-            search = stage_search(state, result.rebuilt, warm)
+            # The search is indexed (by Pagefind's programs, mostly) while the site is made.
+            with ThreadPoolExecutor(1) as pool:
+                staged = pool.submit(stage_search, state, result.rebuilt, warm)
+                site = publish_site(state, targets, result.rebuilt)
+                search = staged.result()
         finally:
             if warm:
                 warm.stop()
