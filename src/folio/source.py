@@ -58,6 +58,8 @@ class KeptDocument(Document):
             object.__setattr__(self, name, getattr(document, name))
         packed = tuple(pickle.dumps(b, pickle.HIGHEST_PROTOCOL) for b in document.blocks)
         object.__setattr__(self, "packed", packed)
+        # The build that parsed it reads the blocks it has (a cache file holds the packed).
+        object.__setattr__(self, "blocks", document.blocks)
 
     def __getattr__(self, name: str):
         # Only called for what the instance lacks: its blocks, until they are first read.
