@@ -283,3 +283,41 @@ def test_an_edit_of_a_paragraph_held_by_others_reads_the_whole_source(
     kept = outputs(warm)
     build(find_project(warm), formats=["html"], force=True, cache=False)
     assert outputs(warm) == kept
+
+
+def test_a_page_read_in_pieces_reads_as_a_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cuts that would fall inside a comment, a script or a tag are not made: the characters
+    and search records of a page read piece by piece (and again from the pieces kept) are
+    those of the page read whole."""
+    from folio.cache import Table
+    from folio.render import pieces, search
+
+    rows = "\n".join(
+        f'<div id="u{n}" class="unit" lang="{"zh-Hans" if n % 2 else "en"}"><p>text {n} 文{n}</p>'
+        "</div>"
+        for n in range(1, 7)
+    )
+    tricky = (
+        '<!-- a comment\n<div id="u90">hidden 隐</div> -->\n'
+        '<script>var s = "\n<div id="u91">";</script>\n'
+        '<div title="a\n<div id="u92">" id="u93" lang="en"><p>inside</p></div>'
+    )
+    page = (
+        '<!DOCTYPE html><html lang="en"><body><main><article>\n<h1>Title 题</h1>\n'
+        f"{rows}\n{tricky}\n{rows}\n</article></main></body></html>"
+    )
+    assert len(pieces.pieces(page)) > 10 and "".join(pieces.pieces(page)) == page
+    whole, state = html.drawn_in(page, ((), 0))
+    memo = Table(None)
+    for _ in range(2):  # read, then from the pieces kept
+        found = html.text_by_language(page, memo)
+        assert {lang: "".join(sorted(chars)) for lang, chars in found.items()} == {
+            lang: chars for lang, chars in whole.items() if chars
+        }
+    with monkeypatch.context() as whole_page:
+        whole_page.setattr(search, "cut_page", lambda text: [text])
+        whole_records = search.page_records(search.Page("d", "e", page.encode()))
+    assert any("inside" in record.text for record in whole_records)
+    memo = Table(None)
+    for _ in range(2):
+        assert search.page_records(search.Page("d", "e", page.encode()), memo) == whole_records
