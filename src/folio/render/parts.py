@@ -117,7 +117,8 @@ def row_name(memo: Table, index: int, row: Row, blocks: Blocks) -> str:
 
 
 def shape_of(memo: Table, name: str, blocks: Blocks, index: int) -> Shape:
-    key = memo.key("shape", name)
+    # A row's name is a digest of the memo already (salted): its entries are named after it.
+    key = f"{name}\0shape"
     found = memo.get(key)
     if found is None:
         block = blocks[index]
@@ -154,7 +155,7 @@ def write_rows(
     for index, (name, shape) in enumerate(zip(names, shapes, strict=True)):
         # A row's numbers depend on the rows before it only when it has something numbered.
         place = [str(codes) if shape.codes else "", str(notes) if shape.notes else ""]
-        key = memo.key("html", name, lang, str(web), *place)
+        key = "\0".join((name, "html", lang, str(web), *place))
         hit = memo.get(key)
         found.append(hit)
         if hit is None:
