@@ -18,6 +18,9 @@ from folio.sanitize import Sanitizer
 from folio.segments import Walker
 from folio.source import Group, Source
 
+# The translations of the source language (none): one object, which row_keys knows again.
+NO_STRINGS: dict[str, str] = {}
+
 
 @dataclass
 class Translator:
@@ -114,10 +117,10 @@ def align(
     rows: list[list[Text]] = [[] for _ in source.groups]
     for lang in languages:
         catalog = catalogs.get(lang) if lang != source_lang else None
-        strings = catalog.strings if catalog else {}
+        strings = catalog.strings if catalog else NO_STRINGS
         if catalog and catalog.translator:
             edition.translators[lang] = catalog.translator
-        keys = [row_key(memo, group, lang, strings, root) for group in source.groups]
+        keys = row_keys(memo, source, lang, strings, root)
         found = [kept_row(memo, key) for key in keys]
         missing = [i for i, hit in enumerate(found) if hit is None]
         wanted = {unit.key for _, unit in meta_units}
@@ -148,6 +151,21 @@ def align(
 def kept_row(memo: Table, key: str) -> Aligned | None:
     found = memo.get(key)
     return found.aligned() if isinstance(found, Kept) else None
+
+
+def row_keys(
+    memo: Table, source: Source, lang: str, strings: dict[str, str], root: Path
+) -> list[str]:
+    """Every row's key in one language, made once a build (the bilingual edition shares each
+    language's rows with that language's own)."""
+    made = (source, lang, strings, root)
+    for done, keys in memo.scratch.get("row-keys", []):
+        if all(a is b for a, b in zip(done, made, strict=True)):
+            return keys
+    keys = [row_key(memo, group, lang, strings, root) for group in source.groups]
+    # The objects themselves are kept, so that no other one takes their place (their id).
+    memo.scratch.setdefault("row-keys", []).append((made, keys))
+    return keys
 
 
 def row_key(memo: Table, group: Group, lang: str, strings: dict[str, str], root: Path) -> str:

@@ -54,6 +54,8 @@ class Table:
             self.old.update(load(self.shard_path(shard)))
         self.used: dict[str, Any] = {}
         self.dirty: set[int] = set()
+        # What a build works out from the table's keys, for its own use (never saved).
+        self.scratch: dict[str, Any] = {}
 
     def key(self, *parts: str | bytes) -> str:
         """A key of this table: the parts and what every value depends on (folio's code)."""
@@ -83,7 +85,7 @@ class Table:
     def renew(self) -> None:
         """Start another build: everything known is old again, nothing is to be written."""
         self.old.update(self.used)
-        self.used, self.dirty = {}, set()
+        self.used, self.dirty, self.scratch = {}, set(), {}
 
     def shard_path(self, shard: int) -> Path:
         assert self.folder is not None

@@ -147,6 +147,10 @@ NOT_PROSE = re.compile(r"(?:[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)](?:\s|$)|Table:")
 OPENERS = re.compile(
     r"^ {0,3}(?:`{3,}|~{3,}|:{3,})|<(?:pre|script|style|textarea)|\\begin\{", re.M | re.I
 )
+# What each of OPENERS starts with.
+MARKS = ("```", "~~~", ":::", "<", "\\begin{")
+# The line that closes the front matter.
+FRONT_MATTER_END = re.compile(r"^[ \t\r\f\v]*(?:---|\.\.\.)[ \t\r\f\v]*$", re.M)
 # A definition (":" or "~" starting the next piece) would make a paragraph its term.
 DEFINITION = re.compile(r"[ \t]{0,3}[:~]")
 
@@ -201,18 +205,19 @@ def closed(text: str) -> bool:
     """Whether nothing in `text` goes on after it: no fence, verbatim element or LaTeX
     environment at all, and each comment closed."""
     opened = text.rfind("<!--")
-    return not OPENERS.search(text) and (opened < 0 or text.find("-->", opened + 4) >= 0)
+    if opened >= 0 and text.find("-->", opened + 4) < 0:
+        return False
+    # The expression is searched for only in a text that may hold what it finds.
+    return not (any(mark in text for mark in MARKS) and OPENERS.search(text))
 
 
 def front_matter_end(text: str) -> int:
-    """Where the body starts: after the line that closes the front matter."""
-    lines = text.splitlines(keepends=True)
-    offset = len(lines[0]) if lines else 0
-    for line in lines[1:]:
-        offset += len(line)
-        if line.strip() in ("---", "..."):
-            return offset
-    return len(text) + 1
+    """Where the body starts: after the line that closes the front matter (a later line than
+    read_document's when a line ends in another of Unicode's line breaks: the safe side)."""
+    found = FRONT_MATTER_END.search(text, text.find("\n") + 1)
+    if not found:
+        return len(text) + 1
+    return found.end() + 1 if found.end() < len(text) else found.end()  # after its line break
 
 
 def replaced(old: Source, old_block: pandoc.Block, new_block: pandoc.Block, memo: Table):
