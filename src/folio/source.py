@@ -160,8 +160,8 @@ def edited(previous: tuple[bytes, Source], data: bytes, memo: Table) -> Source |
     that paragraph parsed and segmented again. None when the edit is anything else, or when
     reading the paragraph alone could read it differently from reading it in the document."""
     old_data, old = previous
-    if not isinstance(old.document, KeptDocument):
-        return None
+    if not isinstance(old.document, KeptDocument) or b"\0" in data:
+        return None  # (a NUL byte: read_document says it is no text)
     try:
         before, after = old_data.decode("utf-8"), data.decode("utf-8")
     except UnicodeDecodeError:
