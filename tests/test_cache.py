@@ -226,3 +226,98 @@ def test_a_cache_kept_in_memory_between_builds_sees_edits(
     kept = outputs(project)
     build(find_project(project), formats=["html"], force=True, cache=False)
     assert outputs(project) == kept
+
+
+def source_reads(calls: list[tuple[list[str], str]]) -> list[str]:
+    """The Markdown pandoc read in a build (the source and the msgstrs)."""
+    return [text for args, text in calls if "--to=json" in args]
+
+
+def test_an_edited_paragraph_of_prose_is_parsed_alone(
+    warm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pandoc reads the edited paragraph, not the whole source; the pages are those of a
+    build without cache."""
+    source = warm / "source" / f"{DOC}.md"
+    text = source.read_text(encoding="utf-8")
+    assert text.count("The security interests of every country") == 1
+    source.write_text(text.replace("of every country", "of each country", 1), encoding="utf-8")
+    calls = pandoc_calls(monkeypatch)
+    rows = Calls()
+    monkeypatch.setattr(align, "align_group", rows.wrap(align.align_group))
+    build(find_project(warm), formats=["html"])
+    reads = source_reads(calls)
+    assert any("of each country" in read for read in reads)
+    assert not any("Bo'ao Forum" in read for read in reads)  # no other paragraph
+    assert rows.count == 2  # its row in English and in Chinese (the bilingual page shares them)
+    kept = outputs(warm)
+    build(find_project(warm), formats=["html"], force=True, cache=False)
+    assert outputs(warm) == kept
+
+
+# Paragraphs of prose whose reading depends on the blocks around them: an edit there has the
+# whole source read again. Each has a twin that pandoc reads the same (a paragraph of its own),
+# which the edit must not be taken for.
+HELD = {
+    "in a fenced code block": "```\ncode\n\nHeld words here\n```",
+    "in a comment": "<!-- a note\n\nHeld words here\n\n-->",
+    "a term of a definition list": "Held words here\n\n:   its definition",
+    "in a div": "::: aside\n\nHeld words here\n\n:::",
+}
+
+
+@pytest.mark.parametrize("held", HELD.values(), ids=HELD.keys())
+def test_an_edit_of_a_paragraph_held_by_others_reads_the_whole_source(
+    warm: Path, monkeypatch: pytest.MonkeyPatch, held: str
+) -> None:
+    source = warm / "source" / f"{DOC}.md"
+    twin = "Held words  here"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(f"{text}\n{twin}\n\n{held}\n", encoding="utf-8")
+    build(find_project(warm), formats=["html"])
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Held words here", "Held words there"), encoding="utf-8")
+    calls = pandoc_calls(monkeypatch)
+    build(find_project(warm), formats=["html"])
+    assert any("Bo'ao Forum" in read for read in source_reads(calls))  # the whole source
+    kept = outputs(warm)
+    build(find_project(warm), formats=["html"], force=True, cache=False)
+    assert outputs(warm) == kept
+
+
+def test_a_page_read_in_pieces_reads_as_a_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cuts that would fall inside a comment, a script or a tag are not made: the characters
+    and search records of a page read piece by piece (and again from the pieces kept) are
+    those of the page read whole."""
+    from folio.cache import Table
+    from folio.render import pieces, search
+
+    rows = "\n".join(
+        f'<div id="u{n}" class="unit" lang="{"zh-Hans" if n % 2 else "en"}"><p>text {n} 文{n}</p>'
+        "</div>"
+        for n in range(1, 7)
+    )
+    tricky = (
+        '<!-- a comment\n<div id="u90">hidden 隐</div> -->\n'
+        '<script>var s = "\n<div id="u91">";</script>\n'
+        '<div title="a\n<div id="u92">" id="u93" lang="en"><p>inside</p></div>'
+    )
+    page = (
+        '<!DOCTYPE html><html lang="en"><body><main><article>\n<h1>Title 题</h1>\n'
+        f"{rows}\n{tricky}\n{rows}\n</article></main></body></html>"
+    )
+    assert len(pieces.pieces(page)) > 10 and "".join(pieces.pieces(page)) == page
+    whole, state = html.drawn_in(page, ((), 0))
+    memo = Table(None)
+    for _ in range(2):  # read, then from the pieces kept
+        found = html.text_by_language(page, memo)
+        assert {lang: "".join(sorted(chars)) for lang, chars in found.items()} == {
+            lang: chars for lang, chars in whole.items() if chars
+        }
+    with monkeypatch.context() as whole_page:
+        whole_page.setattr(search, "cut_page", lambda text: [text])
+        whole_records = search.page_records(search.Page("d", "e", page.encode()))
+    assert any("inside" in record.text for record in whole_records)
+    memo = Table(None)
+    for _ in range(2):
+        assert search.page_records(search.Page("d", "e", page.encode()), memo) == whole_records

@@ -3,6 +3,7 @@ renderer shares)."""
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -10,11 +11,15 @@ from folio import html_spans, pandoc
 from folio.cache import Table
 from folio.catalog import Translations
 from folio.edition import UNTRANSLATED, Edition, Row, Text
-from folio.links import broken_links
+from folio.links import SCHEME, broken_links, link_targets
 from folio.pandoc import one_paragraph
+from folio.render.anchors import all_ids
 from folio.sanitize import Sanitizer
 from folio.segments import Walker
 from folio.source import Group, Source
+
+# The translations of the source language (none): one object, which row_keys knows again.
+NO_STRINGS: dict[str, str] = {}
 
 
 @dataclass
@@ -38,10 +43,56 @@ class Translator:
 
 @dataclass(frozen=True)
 class Aligned:
-    """One row in one language as a build keeps it: the text and its untranslated units."""
+    """One row in one language: the text and its untranslated units."""
 
     text: Text
     fallbacks: int
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An aligned row as the memo keeps it: its blocks pickled, read only when a renderer
+    asks for them (a rebuild mostly takes the rows' HTML from its own memo)."""
+
+    lang: str
+    fallback: bool
+    key: str
+    fallbacks: int
+    packed: bytes
+
+    @classmethod
+    def of(cls, aligned: Aligned) -> Kept:
+        text = aligned.text
+        packed = pickle.dumps(text.blocks, pickle.HIGHEST_PROTOCOL)
+        return cls(text.lang, text.fallback, text.key, aligned.fallbacks, packed)
+
+    def aligned(self) -> Aligned:
+        text = KeptText.__new__(KeptText)
+        # The fields set as a frozen dataclass's __init__ sets them (its blocks, when read).
+        text.__dict__.update(lang=self.lang, fallback=self.fallback, key=self.key)
+        text.__dict__["packed"] = self.packed
+        return Aligned(text, self.fallbacks)
+
+
+class KeptText(Text):
+    """A text whose blocks are unpickled when first read."""
+
+    def __getattr__(self, name: str):
+        # Only called for what the instance lacks: its blocks, until they are first read.
+        packed = self.__dict__.get("packed")
+        if name != "blocks" or packed is None:
+            raise AttributeError(name)
+        blocks = pickle.loads(packed)
+        object.__setattr__(self, "blocks", blocks)
+        return blocks
+
+    def __eq__(self, other: object) -> bool:
+        fields = ("lang", "blocks", "fallback", "key")
+        return isinstance(other, Text) and all(
+            getattr(self, name) == getattr(other, name) for name in fields
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def align(
@@ -66,11 +117,11 @@ def align(
     rows: list[list[Text]] = [[] for _ in source.groups]
     for lang in languages:
         catalog = catalogs.get(lang) if lang != source_lang else None
-        strings = catalog.strings if catalog else {}
+        strings = catalog.strings if catalog else NO_STRINGS
         if catalog and catalog.translator:
             edition.translators[lang] = catalog.translator
-        keys = [row_key(memo, group, lang, strings, root) for group in source.groups]
-        found = [memo.get(key) for key in keys]
+        keys = row_keys(memo, source, lang, strings, root)
+        found = [kept_row(memo, key) for key in keys]
         missing = [i for i, hit in enumerate(found) if hit is None]
         wanted = {unit.key for _, unit in meta_units}
         wanted |= {key for i in missing for key in source.groups[i].keys}
@@ -86,16 +137,35 @@ def align(
             aligned = align_group(source, source.groups[i], translator, root, edition.warnings)
             if aligned.text.key and not warned.intersection(source.groups[i].keys):
                 aligned = Aligned(replace(aligned.text, key=keys[i]), aligned.fallbacks)
-                memo.put(keys[i], aligned)
+                memo.put(keys[i], Kept.of(aligned))
             found[i] = aligned
         for row, aligned in zip(rows, found, strict=True):
             row.append(aligned.text)
         edition.fallbacks[lang] = in_meta + sum(aligned.fallbacks for aligned in found)
     edition.warnings.extend(source_links(source, memo))
     for group, texts in zip(source.groups, rows, strict=True):
-        kind = source.document.blocks[group.first]["t"] if len(group.published) == 1 else "Div"
-        edition.rows.append(Row(kind, texts))
+        edition.rows.append(Row(group.kind, texts))
     return edition
+
+
+def kept_row(memo: Table, key: str) -> Aligned | None:
+    found = memo.get(key)
+    return found.aligned() if isinstance(found, Kept) else None
+
+
+def row_keys(
+    memo: Table, source: Source, lang: str, strings: dict[str, str], root: Path
+) -> list[str]:
+    """Every row's key in one language, made once a build (the bilingual edition shares each
+    language's rows with that language's own)."""
+    made = (source, lang, strings, root)
+    for done, keys in memo.scratch.get("row-keys", []):
+        if all(a is b for a, b in zip(done, made, strict=True)):
+            return keys
+    keys = [row_key(memo, group, lang, strings, root) for group in source.groups]
+    # The objects themselves are kept, so that no other one takes their place (their id).
+    memo.scratch.setdefault("row-keys", []).append((made, keys))
+    return keys
 
 
 def row_key(memo: Table, group: Group, lang: str, strings: dict[str, str], root: Path) -> str:
@@ -113,8 +183,9 @@ def align_group(
     walker = Walker(lambda leaf: translator.inlines(next(keys), leaf.inlines))
     walker.skipping = group.skipping
     keys = iter(group.keys)
-    blocks = source.document.blocks
-    walked = {i: walker.block(blocks[i], "paragraph") for i in range(group.first, group.last + 1)}
+    walked = {
+        i: walker.block(source.block(i), "paragraph") for i in range(group.first, group.last + 1)
+    }
     cleaner = Sanitizer(source.document.path, root, source.document.path.parent)
     texts = [cleaner.clean([walked[i]]) for i in group.published]
     warnings.extend(cleaner.warnings)
@@ -129,15 +200,40 @@ def align_group(
 
 
 def source_links(source: Source, memo: Table) -> list[str]:
-    """Warnings about the source's links to places it does not have, found once a source."""
+    """Warnings about the source's links to places it does not have, found once a source. The
+    ids and links of each row are kept by its blocks: an edit reads its own row's alone, and
+    the whole document only when a link may lead nowhere."""
     key = memo.key("links", str(source.document.path), *(g.digest for g in source.groups))
     found = memo.get(key)
     if found is None:
-        blocks = source.document.blocks
-        published = [blocks[i] for group in source.groups for i in group.published]
-        found = broken_links(published, source.document.path)
+        parts = [row_links(source, group, memo) for group in source.groups]
+        ids = {ident for own, _ in parts for ident in own}
+        found = []
+        if any(leads_nowhere(url, ids) for _, urls in parts for url in urls):
+            blocks = source.document.blocks
+            published = [blocks[i] for group in source.groups for i in group.published]
+            found = broken_links(published, source.document.path)
         memo.put(key, found)
     return list(found)
+
+
+def row_links(source: Source, group: Group, memo: Table) -> tuple[list[str], list[str]]:
+    """A row's ids and the targets of its links."""
+    key = memo.key("row-links", group.digest, *map(str, group.published))
+    found = memo.get(key)
+    if found is None:
+        blocks = [source.block(i) for i in group.published]
+        found = (list(all_ids(blocks)), link_targets(blocks))
+        memo.put(key, found)
+    return found
+
+
+def leads_nowhere(url: str, ids: set[str]) -> bool:
+    """Whether broken_links could warn of a link (one to an id the document lacks, or to a
+    file); it says which."""
+    if SCHEME.match(url) or not url.strip():
+        return False
+    return not (url.startswith("#") and url[1:] in ids)
 
 
 def parse_translations(

@@ -54,6 +54,8 @@ class Table:
             self.old.update(load(self.shard_path(shard)))
         self.used: dict[str, Any] = {}
         self.dirty: set[int] = set()
+        # What a build works out from the table's keys, for its own use (never saved).
+        self.scratch: dict[str, Any] = {}
 
     def key(self, *parts: str | bytes) -> str:
         """A key of this table: the parts and what every value depends on (folio's code)."""
@@ -73,16 +75,17 @@ class Table:
 
     def save(self) -> None:
         """Write the files this build added entries to."""
-        for shard in sorted(self.dirty if self.folder else ()):
-            used = {k: v for k, v in self.used.items() if shard_of(k) == shard}
-            old = {k: v for k, v in self.old.items() if shard_of(k) == shard}
-            kept = old if len(old) <= len(used) else {}
-            write_atomic(self.shard_path(shard), signed({**kept, **used}))
+        if not self.dirty or self.folder is None:
+            return
+        used, old = by_shard(self.used, self.dirty), by_shard(self.old, self.dirty)
+        for shard in sorted(self.dirty):
+            kept = old[shard] if len(old[shard]) <= len(used[shard]) else {}
+            write_atomic(self.shard_path(shard), signed({**kept, **used[shard]}))
 
     def renew(self) -> None:
         """Start another build: everything known is old again, nothing is to be written."""
         self.old.update(self.used)
-        self.used, self.dirty = {}, set()
+        self.used, self.dirty, self.scratch = {}, set(), {}
 
     def shard_path(self, shard: int) -> Path:
         assert self.folder is not None
@@ -91,6 +94,16 @@ class Table:
 
 def shard_of(key: str) -> int:
     return int(key[0], 16) % SHARDS
+
+
+def by_shard(entries: dict[str, Any], shards: set[int]) -> dict[int, dict[str, Any]]:
+    """The entries of each of `shards`, in their order."""
+    found: dict[int, dict[str, Any]] = {shard: {} for shard in shards}
+    for key, value in entries.items():
+        shard = shard_of(key)
+        if shard in found:
+            found[shard][key] = value
+    return found
 
 
 class Cache:
@@ -126,6 +139,13 @@ class Cache:
         path = self.file(kind, name)
         stored = load(path) if path else {}
         return stored.get("value") if stored.get("key") == key else None
+
+    def last(self, kind: str, name: str) -> tuple[str, Any] | None:
+        """The one value kept for `name` and the key it was made from, whatever the key (a
+        document's previous version, which an edit changes but little)."""
+        path = self.file(kind, name)
+        stored = load(path) if path else {}
+        return (stored["key"], stored.get("value")) if "key" in stored else None
 
     def keep_one(self, kind: str, name: str, key: str, value: Any) -> None:
         """Keep `value` as `name`'s one value of `kind`, in place of the one before."""

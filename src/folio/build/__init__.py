@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from folio.build.manifest import Output, output_of, read_manifest, unlist, write_manifest
 from folio.build.pagemaps import drop_stale_page_maps, page_map_path
 from folio.build.plan import is_current, plan
-from folio.build.site import publish_site, stage_search, write_changed
+from folio.build.site import publish_site, stage_search, warm_search, write_changed
 from folio.build.state import BuildState
 from folio.cache import Cache
 from folio.collection import load_collections
@@ -78,9 +79,17 @@ def build(
         targets = plan(project, formats, only)
         result = BuildResult([])
         todo = [t for t in targets if force or not is_current(project, t, state.previous)]
-        result.rebuilt = make(state, todo, targets, result, jobs, report)
-        site = publish_site(state, targets, result.rebuilt)
-        search = stage_search(state, result.rebuilt)
+        warm = warm_search(state, todo)
+        try:
+            result.rebuilt = make(state, todo, targets, result, jobs, report)
+            # The search is indexed (by Pagefind's programs, mostly) while the site is made.
+            with ThreadPoolExecutor(1) as pool:
+                staged = pool.submit(stage_search, state, result.rebuilt, warm)
+                site = publish_site(state, targets, result.rebuilt)
+                search = staged.result()
+        finally:
+            if warm:
+                warm.stop()
         publish(state, result.rebuilt, site)
         if search:
             search.publish()

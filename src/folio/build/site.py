@@ -12,7 +12,7 @@ from folio.collection import collection_front, is_collection, load_collections
 from folio.config import Project
 from folio.edition import edition_name, editions
 from folio.keys import assets_of
-from folio.render.formats import downloads, output_path
+from folio.render.formats import FORMATS, downloads, output_path
 from folio.render.job import Target
 from folio.staging import Staging
 
@@ -79,9 +79,26 @@ def with_downloads(state: BuildState, rebuilt: list[Rendered]) -> list[Rendered]
     return done
 
 
-def stage_search(state: BuildState, rebuilt: list[Rendered]):
+def warm_search(state: BuildState, todo: list[Target]):
+    """Pagefind's programs for the languages of the web pages to render, started now so that
+    they load their dictionaries while the pages render. None when no web page is to be, or
+    when a PDF or EPUB is: a build that long saves nothing by it, and would hold the programs'
+    memory beside the renderers'."""
+    if "html" not in state.project.settings.formats:
+        return None
+    if any(FORMATS[t.format].heavy or FORMATS[t.format].made_from for t in todo):
+        return None
+    languages = sorted({lang for t in todo if t.format == "html" for lang in t.languages})
+    if not languages:
+        return None
+    from folio.render import search
+
+    return search.Warm.start(languages)
+
+
+def stage_search(state: BuildState, rebuilt: list[Rendered], warm=None):
     """The site's search indexes, made again for each language whose pages changed (when the
-    project makes a web site)."""
+    project makes a web site), by the programs `warm` started where it did."""
     project = state.project
     if "html" not in project.settings.formats:
         return None
@@ -98,7 +115,9 @@ def stage_search(state: BuildState, rebuilt: list[Rendered]):
     ]
     languages = (project.settings.source_language, *project.settings.languages)
     names = {lang: language_name(lang) for lang in languages}
-    return search.stage(project.build_dir, pages, changed, names)
+    # Each piece of a page read, by what it starts in: a changed page is read where it changed.
+    memo = state.cache.table("records", "site")
+    return search.stage(project.build_dir, pages, changed, names, warm=warm, memo=memo)
 
 
 def site_images(project: Project, doc: str) -> dict[str, bytes]:

@@ -14,6 +14,7 @@ from folio.config import Project
 from folio.edition import edition_name, editions
 from folio.render.job import Job, Made
 from folio.render.page import PageContext, page_context, plain_text
+from folio.render.pieces import pieces
 from folio.render.templating import render_template
 from folio.render.tokens import END, TEXT, tokens
 
@@ -132,19 +133,42 @@ def site_fonts(
 
 
 def page_characters(page: bytes, memo: Table) -> dict[str, set[str]]:
-    """A page's characters by language, read once a page."""
+    """A page's characters by language, read once a page (and a changed page only in the
+    pieces that changed)."""
     key = memo.key("characters", page)
     found = memo.get(key)
     if found is None:
-        found = text_by_language(page.decode("utf-8"))
+        found = text_by_language(page.decode("utf-8"), memo)
         memo.put(key, found)
     return found
 
 
-def text_by_language(html: str) -> dict[str, set[str]]:
+# What text_by_language carries from one piece of a page to the next: the open elements
+# (tag, language) and how many of them are not drawn.
+Drawing = tuple[tuple[tuple[str, str], ...], int]
+
+
+def text_by_language(html: str, memo: Table | None = None) -> dict[str, set[str]]:
     """The characters drawn in each language: text nodes under their nearest `lang`."""
-    stack: list[tuple[str, str]] = []
-    undrawn = 0  # open elements whose text is not drawn
+    state: Drawing = ((), 0)
+    found: dict[str, set[str]] = {}
+    for piece in pieces(html):
+        key = memo.key("drawn", repr(state), piece) if memo is not None else ""
+        read = memo.get(key) if memo is not None else None
+        if read is None:
+            read = drawn_in(piece, state)
+            if memo is not None:
+                memo.put(key, read)
+        chars, state = read
+        for lang, drawn in chars.items():
+            found.setdefault(lang, set()).update(drawn)
+    return {lang: drawn for lang, drawn in found.items() if drawn}
+
+
+def drawn_in(html: str, state: Drawing) -> tuple[dict[str, str], Drawing]:
+    """A piece of a page read from `state`: its characters by language (a string of each
+    language's, sorted), and the state after it."""
+    stack, undrawn = list(state[0]), state[1]
     found: dict[str, list[str]] = {}
     for kind, value, attributes in tokens(html):
         if kind == TEXT:
@@ -160,8 +184,8 @@ def text_by_language(html: str) -> dict[str, set[str]]:
             inherited = stack[-1][1] if stack else ""
             stack.append((value, attributes.get("lang") or inherited))
             undrawn += value in UNDRAWN
-    chars = {lang: set("".join(texts)) for lang, texts in found.items()}
-    return {lang: drawn for lang, drawn in chars.items() if drawn}
+    chars = {lang: "".join(sorted(set("".join(texts)))) for lang, texts in found.items()}
+    return chars, (tuple(stack), undrawn)
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,8 @@ class Shape:
 
 @dataclass(frozen=True)
 class RowHtml:
-    """One row written: for print, for the web, its notes (language, HTML), its contents entry."""
+    """One row written: for print (with its breaks at quotation marks), for the web, its notes
+    (language, HTML), its contents entry."""
 
     printed: str
     web: str
@@ -88,7 +89,7 @@ def html_parts(edition: Edition, web: bool = True, cache: Table | None = None) -
         dict(zip(keys, meta, strict=True)),
         "\n".join(row.web for row in rows) + notes_section(notes, edition.primary) if web else "",
         [row.entry for row in rows if row.entry],
-        break_at_quotes("\n".join(row.printed for row in rows)),
+        "\n".join(row.printed for row in rows),
     )
 
 
@@ -116,7 +117,8 @@ def row_name(memo: Table, index: int, row: Row, blocks: Blocks) -> str:
 
 
 def shape_of(memo: Table, name: str, blocks: Blocks, index: int) -> Shape:
-    key = memo.key("shape", name)
+    # A row's name is a digest of the memo already (salted): its entries are named after it.
+    key = f"{name}\0shape"
     found = memo.get(key)
     if found is None:
         block = blocks[index]
@@ -153,7 +155,7 @@ def write_rows(
     for index, (name, shape) in enumerate(zip(names, shapes, strict=True)):
         # A row's numbers depend on the rows before it only when it has something numbered.
         place = [str(codes) if shape.codes else "", str(notes) if shape.notes else ""]
-        key = memo.key("html", name, lang, str(web), *place)
+        key = "\0".join((name, "html", lang, str(web), *place))
         hit = memo.get(key)
         found.append(hit)
         if hit is None:
@@ -198,7 +200,9 @@ def row_html(
     if entry:
         level, attr, _ = block["c"]
         heading = Heading(attr[0], level, rest[-1])
-    return RowHtml(printed, web_html, notes, heading)
+    # Each row's breaks at quotation marks are made once: no break spans two rows (a line
+    # break parts them).
+    return RowHtml(break_at_quotes(printed), web_html, notes, heading)
 
 
 def count(node: Any, wanted) -> int:

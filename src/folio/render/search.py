@@ -17,9 +17,12 @@ import threading
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
+from folio.cache import Table
 from folio.errors import FolioError
 from folio.files import naming, write_atomic
+from folio.render.pieces import pieces as cut_page
 from folio.render.tokens import END, START, tokens
 
 # Where the indexes go, under build/site/: one folder per language.
@@ -83,16 +86,47 @@ class _Open:
     role: str = ""  # "title", "author", "notes" (the footnotes), or ""
 
 
-class _Units:
-    """Text of a page's <main>, by (anchor, language); its title and author, by language."""
+# What _Units carries from one piece of a page to the next: the open elements, and whether
+# the text is in <main>.
+Reading = tuple[tuple[_Open, ...], bool]
 
-    def __init__(self) -> None:
-        self.stack: list[_Open] = []
+
+class _Units:
+    """Text of a page's <main>, by (anchor, language); its title and author, by language. Read
+    piece by piece, from the state the piece starts in (`state`)."""
+
+    def __init__(self, state: Reading = ((), False)) -> None:
+        self.stack: list[_Open] = list(state[0])
         self.texts: dict[tuple[str, str], list[str]] = {}
         self.titles: dict[str, list[str]] = {}
         self.authors: dict[str, list[str]] = {}
         self.headings: set[str] = set()  # the anchors that are headings
-        self.in_main = False
+        self.in_main = state[1]
+
+    @property
+    def state(self) -> Reading:
+        return tuple(self.stack), self.in_main
+
+    def read(self, html: str) -> None:
+        for kind, value, attributes in tokens(html):
+            if kind == START:
+                self.handle_starttag(value, attributes)
+            elif kind == END:
+                self.handle_endtag(value)
+            else:
+                self.handle_data(value)
+
+    def add(self, other: _Units) -> None:
+        """Take the text another reader read after this one's (the next piece)."""
+        for mine, theirs in (
+            (self.texts, other.texts),
+            (self.titles, other.titles),
+            (self.authors, other.authors),
+        ):
+            for key, pieces in theirs.items():
+                mine.setdefault(key, []).extend(pieces)
+        self.headings |= other.headings
+        self.stack, self.in_main = list(other.stack), other.in_main
 
     def handle_starttag(self, tag: str, values: dict[str, str]) -> None:
         if tag == "main":
@@ -159,16 +193,19 @@ def _clean(pieces: list[str]) -> str:
     return " ".join("".join(pieces).split())
 
 
-def page_records(page: Page) -> list[Record]:
-    """The records of one page, in the order of its text."""
+def page_records(page: Page, memo: Table | None = None) -> list[Record]:
+    """The records of one page, in the order of its text; with `memo`, the pieces of the page
+    read before are not read again."""
     parser = _Units()
-    for kind, value, attributes in tokens(page.html.decode("utf-8")):
-        if kind == START:
-            parser.handle_starttag(value, attributes)
-        elif kind == END:
-            parser.handle_endtag(value)
-        else:
-            parser.handle_data(value)
+    for piece in cut_page(page.html.decode("utf-8")):
+        key = memo.key("read", repr(parser.state), piece) if memo is not None else ""
+        read = memo.get(key) if memo is not None else None
+        if read is None:
+            read = _Units(parser.state)
+            read.read(piece)
+            if memo is not None:
+                memo.put(key, read)
+        parser.add(read)
     records = []
     sections: dict[str, str] = {}  # the heading read last, by language
     for (anchor, lang), pieces in parser.texts.items():
@@ -188,12 +225,14 @@ def page_records(page: Page) -> list[Record]:
     return records
 
 
-def site_records(pages: list[Page], cache: RecordCache | None = None) -> dict[str, list[Record]]:
+def site_records(
+    pages: list[Page], cache: RecordCache | None = None, memo: Table | None = None
+) -> dict[str, list[Record]]:
     """Every page's records by language; a unit that several editions show the same (the
     zh-Hans page and the bilingual page's Chinese half) is one record listing them all."""
     merged: dict[tuple[str, str, str, str], Record] = {}
     for page in sorted(pages, key=lambda p: (p.document, "+" in p.edition, p.edition)):
-        for record in cache.records(page) if cache else page_records(page):
+        for record in cache.records(page, memo) if cache else page_records(page, memo):
             key = (record.document, record.anchor, record.lang, record.text)
             if key in merged:
                 merged[key].editions.append(page.edition)
@@ -214,7 +253,7 @@ class RecordCache:
     code: str  # folio's and Pagefind's versions
     used: set[str] = field(default_factory=set)
 
-    def records(self, page: Page) -> list[Record]:
+    def records(self, page: Page, memo: Table | None = None) -> list[Record]:
         """The page's records: those kept, else read from the page (and kept)."""
         digest = hashlib.sha256(f"{self.code}\0{page.document}\0{page.edition}\0".encode())
         digest.update(page.html)
@@ -222,7 +261,7 @@ class RecordCache:
         self.used.add(path.name)
         with contextlib.suppress(OSError, ValueError, TypeError):
             return [Record(**found) for found in json.loads(path.read_bytes())]
-        records = page_records(page)
+        records = page_records(page, memo)
         found = [record.__dict__ for record in records]
         write_atomic(path, json.dumps(found, ensure_ascii=False).encode())
         return records
@@ -338,10 +377,11 @@ def write_bundle(folder: Path, files: dict[str, bytes]) -> None:
     for path in (temporary, folder):
         if path.exists():
             shutil.rmtree(path)
+    # Each folder made once: a bundle has a few hundred files in a few folders.
+    for parent in sorted({(temporary / name).parent for name in files}):
+        parent.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
-        path = temporary / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        (temporary / name).write_bytes(data)
     temporary.rename(folder)
 
 
@@ -358,6 +398,8 @@ def stage(
     changed: bool,
     names: dict[str, str],
     size: int = BUNDLE,
+    warm: Warm | None = None,
+    memo: Table | None = None,
 ) -> Staged | None:
     """Index the bundles whose records changed; None when nothing did (no page `changed` and
     the site's bundles are all there, or the same records)."""
@@ -373,7 +415,7 @@ def stage(
     code = code_version()
     cache = RecordCache(build_dir / CACHE, code)
     with naming(cache.folder):
-        records = site_records(pages, cache)
+        records = site_records(pages, cache, memo)
         cache.prune()
     planned = {
         lang: {index_key(bundle, code): bundle for bundle in bundles(found, size)}
@@ -393,7 +435,7 @@ def stage(
     }
     if not todo and whole and fresh == listed:
         return None
-    made = index_bundles(todo)
+    made = index_bundles(todo, warm)
     for (lang, key), files in made.items():
         write_bundle(site / lang / key, files)
     return Staged(site, list(made), fresh)
@@ -414,18 +456,21 @@ def read_listed(site: Path) -> list[dict]:
 
 
 def index_bundles(
-    todo: dict[tuple[str, str], list[Record]],
+    todo: dict[tuple[str, str], list[Record]], warm: Warm | None = None
 ) -> dict[tuple[str, str], dict[str, bytes]]:
     """Each bundle's index, made by Pagefind from its records: a program for each language
-    (it loads its dictionary once for all its bundles), the languages side by side."""
+    (it loads its dictionary once for all its bundles), the languages side by side; a
+    language's program started ahead (`warm`) is used when there is one."""
     by_language: dict[str, dict[str, list[Record]]] = {}
     for (lang, key), records in todo.items():
         by_language.setdefault(lang, {})[key] = records
     if not by_language:
         return {}
+    programs = warm.programs if warm else {}
     with concurrent.futures.ThreadPoolExecutor(len(by_language)) as pool:
         made = {
-            lang: pool.submit(index_language, lang, found) for lang, found in by_language.items()
+            lang: pool.submit(index_language, lang, found, programs.pop(lang, None))
+            for lang, found in by_language.items()
         }
         return {
             (lang, key): files
@@ -434,13 +479,17 @@ def index_bundles(
         }
 
 
-def index_language(lang: str, bundles: dict[str, list[Record]]) -> dict[str, dict[str, bytes]]:
+def index_language(
+    lang: str, bundles: dict[str, list[Record]], program: Program | None = None
+) -> dict[str, dict[str, bytes]]:
     """A language's bundles: Pagefind's own indexer over their records as pages, given to its
     program in memory, each index taken back the same way (no file in between)."""
+    program = program or Program.start()
+    first = program.indexes  # the program numbers its indexes from 0, in the order made
     requests: list[dict] = [
         {"type": "NewIndex", "config": {"force_language": lang}} for _ in bundles
     ]
-    for index, records in enumerate(bundles.values()):  # the program numbers them from 0
+    for index, records in enumerate(bundles.values(), start=first):
         requests += [
             {
                 "type": "AddFile",
@@ -451,8 +500,10 @@ def index_language(lang: str, bundles: dict[str, list[Record]]) -> dict[str, dic
             }
             for number, record in enumerate(records)
         ]
-    requests += [{"type": "GetFiles", "index_id": index} for index in range(len(bundles))]
-    replies = ask_pagefind(requests)[-len(bundles) :]
+    requests += [
+        {"type": "GetFiles", "index_id": index} for index in range(first, first + len(bundles))
+    ]
+    replies = program.ask(requests)[-len(bundles) :]
     return {
         key: loaded({found["path"]: base64.b64decode(found["content"]) for found in reply["files"]})
         for key, reply in zip(bundles, replies, strict=True)
@@ -473,32 +524,60 @@ def loaded(files: dict[str, bytes]) -> dict[str, bytes]:
 
 def ask_pagefind(requests: list[dict]) -> list[dict]:
     """Send Pagefind's program (in its service mode) every request at once and return its
-    replies, in order. Its own Python API waits a tenth of a second before reading each
-    reply; the program answers the requests one after the other, in the order sent."""
-    from pagefind.service import get_executable
+    replies, in order."""
+    return Program.start().ask(requests)
 
-    program = get_executable()
-    if program is None or not program.is_file():
-        raise FolioError(
-            "Pagefind's program is missing: the site's search cannot be indexed",
-            hint="install folio's dependencies again (pip install 'pagefind[extended]')",
-        )
-    message = b"".join(
-        base64.b64encode(json.dumps({"message_id": number, "payload": request}).encode()) + b","
-        for number, request in enumerate(requests)
-    )
-    with tempfile.TemporaryFile() as errors:
+
+@dataclass
+class Program:
+    """Pagefind's program in its service mode, answering requests in the order sent. Its own
+    Python API waits a tenth of a second before reading each reply."""
+
+    process: subprocess.Popen
+    errors: Any  # a temporary file: what the program says when it fails
+    sent: int = 0  # requests sent so far (their message ids)
+    indexes: int = 0  # indexes made so far (their ids)
+
+    @classmethod
+    def start(cls) -> Program:
+        from pagefind.service import get_executable
+
+        program = get_executable()
+        if program is None or not program.is_file():
+            raise FolioError(
+                "Pagefind's program is missing: the site's search cannot be indexed",
+                hint="install folio's dependencies again (pip install 'pagefind[extended]')",
+            )
+        # Closed by ask() or stop(), whichever ends the program.
+        errors = tempfile.TemporaryFile()  # noqa: SIM115
         process = subprocess.Popen(
             [str(program), "--service"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,
         )
+        return cls(process, errors)
+
+    def send(self, requests: list[dict]) -> bytes:
+        """The requests as the program reads them, numbered after those sent before."""
+        message = b"".join(
+            base64.b64encode(json.dumps({"message_id": number, "payload": request}).encode()) + b","
+            for number, request in enumerate(requests, start=self.sent)
+        )
+        self.sent += len(requests)
+        self.indexes += sum(request["type"] == "NewIndex" for request in requests)
+        return message
+
+    def ask(self, requests: list[dict]) -> list[dict]:
+        """Send every request at once and return the replies to them, in order; the program
+        ends then."""
+        process = self.process
+        message = self.send(requests)
         replies = None
         writer = threading.Thread(target=_send, args=(process, message), daemon=True)
         try:
             writer.start()
-            replies = _replies(process, len(requests))
+            replies = _replies(process, self.sent)
         finally:
             if replies is None:  # it failed, or this process was interrupted: stop it
                 process.kill()
@@ -507,15 +586,59 @@ def ask_pagefind(requests: list[dict]) -> list[dict]:
             with contextlib.suppress(OSError):
                 process.stdin.close()
             process.wait()
+            self.errors.seek(0)
+            said = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+            self.errors.close()
         if replies is None:
-            errors.seek(0)
-            said = errors.read().decode("utf-8", "replace").strip().splitlines()
             raise FolioError(
                 "Pagefind stopped before the site's search was indexed: "
                 + (said[-1] if said else f"exit status {process.returncode}"),
                 hint="build again; the site keeps its previous index",
             )
-    return replies
+        return replies[-len(requests) :]
+
+    def stop(self) -> None:
+        """End the program unused."""
+        self.process.kill()
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        self.process.wait()
+        self.errors.close()
+
+
+@dataclass
+class Warm:
+    """Pagefind's programs started while the pages render, one per language, each having
+    loaded what indexing its language takes (Chinese: a dictionary, a fifth of a second)."""
+
+    programs: dict[str, Program] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, languages: list[str]) -> Warm:
+        warm = cls()
+        for lang in languages:
+            program = Program.start()
+            page = Record("", "", lang, "folio 中文 日本語 한국어", "", "", "")
+            # An index of its own, never read back: the program's first word loads its segmenter.
+            requests = [
+                {"type": "NewIndex", "config": {"force_language": lang}},
+                {
+                    "type": "AddFile",
+                    "index_id": 0,
+                    "url": "/warm.html",
+                    "file_path": None,
+                    "file_contents": record_page(page),
+                },
+            ]
+            _send(program.process, program.send(requests))
+            warm.programs[lang] = program
+        return warm
+
+    def stop(self) -> None:
+        """End the programs no language used."""
+        for program in self.programs.values():
+            program.stop()
+        self.programs.clear()
 
 
 def _send(process: subprocess.Popen, message: bytes) -> None:
