@@ -321,3 +321,34 @@ def test_a_page_read_in_pieces_reads_as_a_whole(monkeypatch: pytest.MonkeyPatch)
     memo = Table(None)
     for _ in range(2):
         assert search.page_records(search.Page("d", "e", page.encode()), memo) == whole_records
+
+
+def clear_font_answers() -> None:
+    for function in (fonts.find_face, fonts.known_answers, fonts.fontconfig_stamp):
+        function.cache_clear()
+
+
+def test_fontconfigs_answers_are_kept_until_its_fonts_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fc-match is asked once per face while fontconfig's folders and configuration stay as
+    they were; a change of them, or a face whose file is gone, asks it again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    clear_font_answers()
+    serif = fonts.find_face("Noto Serif")
+    kept_file = tmp_path / fonts.ANSWERS_FILE
+    kept = json.loads(kept_file.read_text(encoding="utf-8"))
+    pattern = "Noto Serif:weight=regular:slant=roman"
+    assert kept["answers"][pattern][:2] == ["Noto Serif", str(serif.path)]
+    # An answer kept is used as it is (here another installed file, to tell it apart).
+    other = fonts.find_face("Noto Sans").path
+    kept["answers"][pattern][1] = str(other)
+    kept_file.write_text(json.dumps(kept), encoding="utf-8")
+    clear_font_answers()
+    assert fonts.find_face("Noto Serif").path == other
+    # Kept under another state of fontconfig's folders: asked again.
+    kept["stamp"] = "before a font was installed"
+    kept_file.write_text(json.dumps(kept), encoding="utf-8")
+    clear_font_answers()
+    assert fonts.find_face("Noto Serif").path == serif.path
+    clear_font_answers()

@@ -207,8 +207,7 @@ def signing_key() -> bytes:
     """This user's key for the caches' signatures, made on first use."""
     global _key
     if _key is None:
-        home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-        path = Path(home) / KEY_FILE
+        path = user_cache() / KEY_FILE
         try:
             _key = path.read_bytes()
         except FileNotFoundError:
@@ -217,6 +216,11 @@ def signing_key() -> bytes:
             path.chmod(0o600)
             _key = path.read_bytes()
     return _key
+
+
+def user_cache() -> Path:
+    """This user's cache folder (XDG), where what is the machine's, not a project's, is kept."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
 def usable() -> bool:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import io
+import json
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,20 +51,77 @@ def find_face(family: str, bold: bool = False, italic: bool = False) -> Face:
     pattern = (
         f"{family}:weight={'bold' if bold else 'regular'}:slant={'italic' if italic else 'roman'}"
     )
-    result = subprocess.run(
-        ["fc-match", "--format=%{family[0]}|%{file}|%{index}|%{weight}|%{style[0]}", pattern],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    found, path, index, weight, style = (result.stdout.split("|") + [""] * 5)[:5]
-    if result.returncode != 0 or found != family:
+    answer = known_answers().get(pattern) or []
+    if len(answer) != 5 or not Path(answer[1]).is_file():
+        answer = ask_fontconfig(pattern)
+        if answer[:1] == [family]:
+            remember_answer(pattern, answer)
+    found, path, index, weight, style = (answer + [""] * 5)[:5]
+    if found != family:
         package = PACKAGES.get(family, "fonts-noto-cjk" if "CJK" in family else "a package with it")
         raise FolioError(
             f"font {family!r} is not installed", hint=f"install {package} (run `make`)"
         )
     # fontconfig answers with the nearest face: say what it is, not what was asked for.
     return Face(family, Path(path), int(index or 0), int(weight or 80) >= 200, "Italic" in style)
+
+
+def ask_fontconfig(pattern: str) -> list[str]:
+    """fc-match's answer: family, file, index in the file, weight, style."""
+    result = subprocess.run(
+        ["fc-match", "--format=%{family[0]}|%{file}|%{index}|%{weight}|%{style[0]}", pattern],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.split("|") if result.returncode == 0 else []
+
+
+# fontconfig's answers are kept per user while its fonts and configuration are unchanged: each
+# fc-match costs 20 ms, a build asks nine times (a tenth of a one-entry rebuild).
+ANSWERS_FILE = Path("folio", "fontconfig.json")
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
+CONFIG_FOLDERS = ("/etc/fonts",)
+
+
+@functools.cache
+def fontconfig_stamp() -> str:
+    """What fontconfig's answers depend on: its folders' and configuration files' times (a font
+    added to a folder changes the folder's), and the environment that points it elsewhere."""
+    stamps = [os.environ.get(name, "") for name in ("FONTCONFIG_FILE", "FONTCONFIG_PATH")]
+    stamps.append(os.environ.get("XDG_DATA_HOME", ""))
+    for top in FONT_FOLDERS + CONFIG_FOLDERS:
+        for folder, _, names in os.walk(os.path.expanduser(top)):
+            places = [folder] + [os.path.join(folder, n) for n in names if top in CONFIG_FOLDERS]
+            stamps += [f"{place}:{os.stat(place).st_mtime_ns}" for place in places]
+    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+
+
+@functools.cache
+def known_answers() -> dict[str, list[str]]:
+    """The answers kept, if fontconfig's fonts and configuration are as they were then."""
+    from folio.cache import user_cache
+
+    try:
+        kept = json.loads((user_cache() / ANSWERS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(kept, dict) or kept.get("stamp") != fontconfig_stamp():
+        return {}
+    answers = kept.get("answers")
+    return answers if isinstance(answers, dict) else {}
+
+
+def remember_answer(pattern: str, answer: list[str]) -> None:
+    from folio.cache import user_cache
+    from folio.files import write_atomic
+
+    known_answers()[pattern] = answer
+    kept = {"stamp": fontconfig_stamp(), "answers": known_answers()}
+    with contextlib.suppress(OSError):  # an unwritable home only costs the next build time
+        path = user_cache() / ANSWERS_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(kept).encode("utf-8"))
 
 
 def subset(face: Face, text: str) -> bytes:
