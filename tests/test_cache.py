@@ -352,3 +352,19 @@ def test_fontconfigs_answers_are_kept_until_its_fonts_change(
     clear_font_answers()
     assert fonts.find_face("Noto Serif").path == serif.path
     clear_font_answers()
+
+
+def test_rows_written_in_batches_are_the_rows_written_in_one_call(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long book's rows go to pandoc a thousand at a time; cut into batches of three, the
+    seed's pages are the same bytes."""
+    own_key(monkeypatch, project)
+    build(find_project(project), formats=["html"], cache=False)
+    whole = outputs(project)
+    monkeypatch.setattr(pandoc, "BATCH", 3)
+    calls = Calls()
+    monkeypatch.setattr(pandoc, "write_pieces", calls.wrap(pandoc.write_pieces))
+    build(find_project(project), formats=["html"], force=True, cache=False)
+    assert calls.count > 20
+    assert outputs(project) == whole

@@ -128,16 +128,30 @@ def write_cached(
     piece must read the same alone as among others: no footnotes and no code block without an
     id (pandoc numbers both through a call)."""
     if table is None:
-        return write_pieces(pieces, fmt, list(args)) if pieces else []
+        return write_batches(pieces, fmt, list(args))
     keys = [table.key(fmt, *args, piece_json(piece)) for piece in pieces]
     found = [table.get(key) for key in keys]
     missing = [i for i, text in enumerate(found) if text is None]
     if missing:
-        written = write_pieces([pieces[i] for i in missing], fmt, list(args))
+        written = write_batches([pieces[i] for i in missing], fmt, list(args))
         for i, text in zip(missing, written, strict=True):
             table.put(keys[i], text)
             found[i] = text
     return [text or "" for text in found]
+
+
+# Pieces written in one pandoc call: few calls (each starts pandoc), yet a bounded document,
+# whose JSON and HTML a long book's build would otherwise hold whole at once (pandoc too).
+BATCH = 1000
+
+
+def write_batches(pieces: list[list[Block]], fmt: str, args: list[str]) -> list[str]:
+    """Independent pieces (see write_cached) written BATCH to a pandoc call."""
+    return [
+        text
+        for start in range(0, len(pieces), BATCH)
+        for text in write_pieces(pieces[start : start + BATCH], fmt, args)
+    ]
 
 
 def piece_json(piece: list[Block]) -> str:
