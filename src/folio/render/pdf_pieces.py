@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from folio.html_spans import VOID
 from folio.render.pagemap import PageStart, read_page_map
 from folio.render.tokens import RAW_TEXT
 
@@ -32,8 +33,6 @@ BODY_END = "<!--folio:end-of-text-->"
 PIECE_BYTES = 400_000
 # The attribute that names a block's place in the text, read back from the layout.
 BLOCK = "data-folio-block"
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-VOID |= {"track", "wbr"}
 _TAG = re.compile(r"<!--.*?-->|<[!?][^>]*>|<(/?)([a-zA-Z][^\s/>]*)([^>]*)>", re.S)
 _MAIN = re.compile(r"<main\b[^>]*>")
 _BODY = re.compile(r"<body\b[^>]*>")
