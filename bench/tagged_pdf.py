@@ -19,7 +19,7 @@ from pathlib import Path
 from folio.build import jobs_of
 from folio.config import find_project
 from folio.render.page import page_context
-from folio.render.pdf import ProjectFetcher, install_justification, lay_out, print_html
+from folio.render.pdf import ProjectFetcher, install_layout_rules, lay_out, print_html
 
 
 def render(html: str, root: Path, tagged: bool) -> float:
@@ -34,7 +34,7 @@ def main(project_dir: str, edition: str, rounds: str = "7") -> None:
     project = find_project(Path(project_dir))
     job = jobs_of(project, ["pdf"], [edition])[0]
     html = print_html(page_context(job.project, job.edition, job.parts))
-    install_justification()
+    install_layout_rules()
     render(html, project.root, False)  # warm: fonts, Pango's font map
     times: dict[bool, list[float]] = {False: [], True: []}
     for number in range(int(rounds)):

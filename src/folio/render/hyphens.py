@@ -2,98 +2,160 @@
 (or from one column's foot to the next page), and no more than two hyphenated lines in a row.
 
 WeasyPrint has `hyphenate-limit-chars` (print.css asks for three letters each side) but no
-`hyphenate-limit-lines`, and it breaks lines before it breaks pages. So the laid-out document
-is read: each word hyphenated at a paragraph's foot on a page, or as the third of a ladder, is
-named by the nearest element with an id and its first part; the page is laid out again with
-those words kept whole (`hyphens: manual`). A word kept whole can move other breaks, so this
-repeats, a few times at most. It costs layouts: measured 2026-11-30, the seed's English edition
-is laid out twice, bench/generate.py's 120-pair book (82 pages) three times (21 words, then 2),
-about 2.3 times its render time without the rule.
+`hyphenate-limit-lines`, and it breaks lines before it breaks pages. So the pages are read as
+they are made: each word hyphenated at a paragraph's foot on a page, or as the third of a
+ladder, is kept whole (`hyphens: manual`) in the box tree, and only the pages from the first
+such word are made again, with WeasyPrint's own re-pagination (`make_all_pages` makes a page
+again when it is marked changed, and takes the old pages back as soon as a page starts where
+it started before). A word kept whole can move other breaks, so this repeats, a few times at
+most. Laying the whole page out again instead cost 2.3 to 2.7 layouts a document.
+
+It relies on WeasyPrint's internals, so it is pinned to the version justify.py is written for.
 """
 
 from __future__ import annotations
 
-import html as html_module
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-# The class print.css sets `hyphens: manual` for.
-WHOLE = "whole-word"
+import weasyprint
+from weasyprint import layout
+from weasyprint.css import AnonymousStyle
+from weasyprint.formatting_structure import boxes
+
+from folio.render.justify import WEASYPRINT
+
 # Consecutive hyphenated lines allowed in a paragraph.
 LADDER = 2
+# How many times the pages are made again to keep hyphenated words off page feet.
+ROUNDS = 6
 _LAST_WORD = re.compile(r"(\w+)\W*$")
+
+_make_all_pages = layout.make_all_pages
 
 
 @dataclass(frozen=True)
 class Break:
-    """A word hyphenated where it must not be: under the element `ident`, starting `start`."""
+    """A word hyphenated where it must not be: in the text of `element`, starting `start`, in
+    a line of `block` on page `page` (0-based)."""
 
-    ident: str
+    element: Any
     start: str
+    block: Any
+    page: int
 
 
-def bad_breaks(document: Any) -> list[Break]:
+def install() -> bool:
+    """Keep the rules in every layout; False (and nothing changed) on another WeasyPrint."""
+    if weasyprint.__version__ != WEASYPRINT:
+        return False
+    layout.make_all_pages = make_all_pages_kept_whole
+    return True
+
+
+def make_all_pages_kept_whole(context: Any, root_box: Any, html: Any, pages: list) -> list:
+    """WeasyPrint's `make_all_pages`, then again from the first page with a word hyphenated where
+    it must not be, that word kept whole in the box tree, until there is none."""
+    footnotes = context.footnotes.copy()
+    before = len(pages)
+    pages = list(_make_all_pages(context, root_box, html, pages))
+    for _ in range(ROUNDS):
+        if _counters_pending(context, before != len(pages)):
+            break  # WeasyPrint makes the pages again for its counters, and calls this again
+        found = bad_breaks(pages)
+        if not found:
+            break
+        keep_whole(root_box, found)
+        for index in _pages_to_make_again(pages, found):
+            context.page_maker[index][-1]["content_changed"] = True
+        # As WeasyPrint's own re-pagination: the notes go back to those not yet laid out.
+        context.footnotes = footnotes.copy()
+        pages = list(_make_all_pages(context, root_box, html, pages))
+    return pages
+
+
+def _counters_pending(context: Any, count_changed: bool) -> bool:
+    """Whether WeasyPrint's `layout_document` will make pages again for page-based counters
+    (the contents' `target-counter()`): as it decides, after this call."""
+    states = [item[-1] for item in context.page_maker]
+    return any(state["content_changed"] for state in states) or (
+        count_changed and any(state["pages_wanted"] for state in states)
+    )
+
+
+def bad_breaks(pages: list) -> list[Break]:
     """Words hyphenated at the foot of a page (a paragraph continued on the next) or as the
-    third hyphenated line in a row, in a laid-out WeasyPrint document."""
-    pages = [list(_lines(page._page_box.children[0], "")) for page in document.pages]
-    on_page = [{id(block.element) for block, _, _ in lines} for lines in pages]
+    third hyphenated line in a row, in WeasyPrint's page boxes."""
+    lines = [list(_lines(page.children[0])) for page in pages]
+    on_page = [{id(block.element) for block, _ in page} for page in lines]
     found = []
-    for number, lines in enumerate(pages):
-        following = on_page[number + 1] if number + 1 < len(pages) else set()
+    for number, page in enumerate(lines):
+        following = on_page[number + 1] if number + 1 < len(lines) else set()
         last_of: dict[int, int] = {}
-        for index, (block, _, _) in enumerate(lines):
+        for index, (block, _) in enumerate(page):
             last_of[id(block.element)] = index
         run = 0
         previous_block = None
-        for index, (block, line, ident) in enumerate(lines):
-            hyphenated = _hyphenated_word(line)
+        for index, (block, line) in enumerate(page):
+            text_box, hyphenated = _hyphenated_word(line)
             run = run + 1 if hyphenated and block is previous_block else int(bool(hyphenated))
             previous_block = block
-            if not hyphenated or not ident:
+            if not hyphenated:
                 continue
             at_foot = last_of[id(block.element)] == index and id(block.element) in following
             if at_foot or run > LADDER:
-                found.append(Break(ident, hyphenated))
+                found.append(Break(text_box.element, hyphenated, block.element, number))
                 run = 0
     return found
 
 
-def _lines(box: Any, ident: str) -> Iterator[tuple[Any, Any, str]]:
-    """(block, line box, nearest id) of each line in the flow, in order."""
-    from weasyprint.formatting_structure import boxes
+def _pages_to_make_again(pages: list, found: list[Break]) -> set[int]:
+    """Every page a changed paragraph is on, from the first page that no footnote runs over to
+    (WeasyPrint carries notes over only while it makes pages in a row)."""
+    changed = {id(item.block) for item in found}
+    indices = {
+        number
+        for number, page in enumerate(pages)
+        if any(id(block.element) in changed for block, _ in _lines(page.children[0]))
+    }
+    first = min(indices | {item.page for item in found})
+    while first > 0 and (_has_footnotes(pages[first - 1]) or _has_footnotes(pages[first])):
+        first -= 1
+    return indices | {first}
 
-    element = getattr(box, "element", None)
-    pseudo = "::" in (getattr(box, "element_tag", None) or "")
-    if element is not None and element.get("id") and not pseudo:
-        ident = element.get("id")
+
+def _has_footnotes(page: Any) -> bool:
+    return any(isinstance(box, boxes.FootnoteAreaBox) and box.children for box in page.children)
+
+
+def _lines(box: Any, block: Any = None) -> Iterator[tuple[Any, Any]]:
+    """(block, line box) of each line in the flow, in order."""
     for child in getattr(box, "children", ()):
         if isinstance(child, boxes.LineBox):
-            yield box, child, ident
+            yield box, child
         elif isinstance(child, boxes.ParentBox):
-            yield from _lines(child, ident)
+            yield from _lines(child)
 
 
-def _hyphenated_word(line: Any) -> str:
-    """The first part of the word the line ends by hyphenating, or ""."""
-    from weasyprint.formatting_structure import boxes
-
+def _hyphenated_word(line: Any) -> tuple[Any, str]:
+    """The text box the line ends by hyphenating a word in, and the word's first part; or
+    (None, "")."""
     last = None
     for box in _leaves(line):
         last = box
-    if not isinstance(last, boxes.TextBox):
-        return ""
+    if not isinstance(last, boxes.TextBox) or "::" in (last.element_tag or ""):
+        return None, ""
     hyphen = last.style["hyphenate_character"]
     if last.style["hyphens"] == "none" or not hyphen or not last.text.endswith(hyphen):
-        return ""
+        return None, ""
     match = _LAST_WORD.search(last.text[: -len(hyphen)])
-    return match.group(1) if match else ""
+    return (last, match.group(1)) if match else (None, "")
 
 
 def _leaves(box: Any) -> Iterator[Any]:
-    from weasyprint.formatting_structure import boxes
-
     if not isinstance(box, boxes.ParentBox):
         yield box
         return
@@ -101,27 +163,53 @@ def _leaves(box: Any) -> Iterator[Any]:
         yield from _leaves(child)
 
 
-_TAG = re.compile(r"(<[^>]*>)")
+def keep_whole(root_box: Any, found: list[Break]) -> None:
+    """In the box tree, every word beginning with a break's part, in its element's own text,
+    put in an inline box WeasyPrint will not hyphenate (as `<span style="hyphens: manual">`)."""
+    starts: dict[int, set[str]] = defaultdict(set)
+    for item in found:
+        starts[id(item.element)].add(item.start)
+    for parent in list(_text_parents(root_box, starts)):
+        children = []
+        for child in parent.children:
+            wanted = isinstance(child, boxes.TextBox) and starts.get(id(child.element))
+            children.extend(_split(child, wanted) if wanted else [child])
+        parent.children = tuple(children)
 
 
-def keep_whole(page: str, breaks: list[Break]) -> str:
-    """The page with those words wrapped in a span that WeasyPrint will not hyphenate: every
-    word beginning with the part, from the element's id to the next id (its own text)."""
-    for item in breaks:
-        anchor = page.find(f'id="{html_module.escape(item.ident)}"')
-        if anchor < 0:
-            continue
-        anchor = page.index(">", anchor) + 1  # the element's text, after its start tag
-        end = page.find(' id="', anchor)
-        end = len(page) if end < 0 else end
-        word = re.compile(rf"(?<!\w){re.escape(item.start)}\w*")
-        chunks = _TAG.split(page[anchor:end])
-        # Odd chunks are tags: only the text between them changes.
-        kept = [
-            chunk
-            if index % 2
-            else word.sub(lambda m: f'<span class="{WHOLE}">{m.group(0)}</span>', chunk)
-            for index, chunk in enumerate(chunks)
-        ]
-        page = page[:anchor] + "".join(kept) + page[end:]
-    return page
+def _text_parents(box: Any, starts: dict[int, set[str]]) -> Iterator[Any]:
+    """The boxes with a text box of an element in `starts` among their children."""
+    children = getattr(box, "children", ())
+    if any(isinstance(c, boxes.TextBox) and id(c.element) in starts for c in children):
+        yield box
+    for child in children:
+        if isinstance(child, boxes.ParentBox):
+            yield from _text_parents(child, starts)
+
+
+def _split(text_box: Any, starts: set[str]) -> list[Any]:
+    """The text box cut around each word beginning with one of `starts`, each such word in an
+    inline box of its own that keeps it whole."""
+    if "::" in (text_box.element_tag or ""):
+        return [text_box]
+    parts = "|".join(re.escape(start) for start in sorted(starts, key=len, reverse=True))
+    word = re.compile(rf"(?<!\w)(?:{parts})\w*")
+    pieces, at = [], 0
+    for match in word.finditer(text_box.text):
+        if match.start() > at:
+            pieces.append(text_box.copy_with_text(text_box.text[at : match.start()]))
+        pieces.append(_whole(text_box, match.group(0)))
+        at = match.end()
+    if not pieces:
+        return [text_box]
+    if at < len(text_box.text):
+        pieces.append(text_box.copy_with_text(text_box.text[at:]))
+    return pieces
+
+
+def _whole(text_box: Any, word: str) -> Any:
+    """An inline box around `word` set as `text_box`, but never hyphenated."""
+    style = AnonymousStyle(text_box.style)
+    style["hyphens"] = "manual"
+    text = boxes.TextBox(text_box.element_tag, AnonymousStyle(style), text_box.element, word)
+    return boxes.InlineBox(text_box.element_tag, style, text_box.element, [text])

@@ -26,8 +26,6 @@ from folio.render.templating import render_template
 
 # Beyond the bleed, room for the crop marks: a gap, then the marks (as the booklet's).
 MARK_ROOM_MM = 6.0
-# How many times a page is laid out again to keep hyphenated words off page feet.
-RELAYOUTS = 3
 # The print edition's stylesheets, inlined in its page in this order.
 PRINT_STYLESHEETS = ("print.css", "cover.css")
 
@@ -50,11 +48,11 @@ def render_pdf(
     than `piece_bytes` is laid out in pieces (render/pdf_pieces.py), so memory stays bounded."""
     html = print_html(context, template, stylesheets, marked=True)
     fetcher = ProjectFetcher(context.root)
-    install_justification()
+    install_layout_rules()
     finisher = BleedBox(context.settings.bleed_mm) if context.settings.bleed_mm else None
 
     def lay_out_page(page: str):
-        return lay_out_kept_whole(page, context.root, fetcher)
+        return lay_out(page, context.root, fetcher)
 
     def write(document) -> bytes:
         gate.keep_safe_links(document.pages)
@@ -75,20 +73,6 @@ def render_pdf(
             hint="the print edition uses only files inside the project; nothing is fetched",
         ) from None
     return Pdf(write(document), len(document.pages), read_page_map(document))
-
-
-def lay_out_kept_whole(html: str, root: Path, fetcher: URLFetcher):
-    """The page laid out, then again while words hyphenated where they must not be are found
-    (at a page's foot, or a third hyphenated line): those are kept whole."""
-    document = lay_out(html, root, fetcher)
-    for _ in range(RELAYOUTS):
-        breaks = hyphens.bad_breaks(document)
-        if not breaks:
-            break
-        document = None  # one layout in memory at a time
-        html = hyphens.keep_whole(html, breaks)
-        document = lay_out(html, root, fetcher)
-    return document
 
 
 def render(job: Job) -> Made:
@@ -151,12 +135,19 @@ class BleedBox:
                 )
 
 
-def install_justification() -> None:
-    """Justify Chinese lines too; on another WeasyPrint, say they stay ragged (a build warning)."""
+def install_layout_rules() -> None:
+    """Justify Chinese lines too, and keep hyphenated words off page feet (render/hyphens.py);
+    on another WeasyPrint, say what is not done (a build warning)."""
+    # A child of WeasyPrint's logger, so that the build collects it with WeasyPrint's own.
+    logger = logging.getLogger("weasyprint.folio")
     if not justify.install():
-        # A child of WeasyPrint's logger, so that the build collects it with WeasyPrint's own.
-        logging.getLogger("weasyprint.folio").warning(
+        logger.warning(
             "Chinese lines are not justified: folio's justification is written for WeasyPrint %s",
+            justify.WEASYPRINT,
+        )
+    if not hyphens.install():
+        logger.warning(
+            "words may be hyphenated at a page's foot: folio's rule is written for WeasyPrint %s",
             justify.WEASYPRINT,
         )
 
