@@ -2,15 +2,14 @@
 (or from one column's foot to the next page), and no more than two hyphenated lines in a row.
 
 WeasyPrint has `hyphenate-limit-chars` (print.css asks for three letters each side) but no
-`hyphenate-limit-lines`, and it breaks lines before it breaks pages. So the pages are read as
-they are made: each word hyphenated at a paragraph's foot on a page, or as the third of a
-ladder, is kept whole (`hyphens: manual`) in the box tree, and only the pages from the first
-such word are made again, with WeasyPrint's own re-pagination (`make_all_pages` makes a page
-again when it is marked changed, and takes the old pages back as soon as a page starts where
-it started before). A word kept whole can move other breaks, so this repeats, a few times at
-most. Laying the whole page out again instead cost 2.3 to 2.7 layouts a document.
+`hyphenate-limit-lines`, and it breaks lines before it breaks pages. So each page is read as
+soon as WeasyPrint has made it: a word hyphenated on the last line of a paragraph on the page
+(a hyphenated line ends no paragraph: it goes on over the page turn), or as the third of a
+ladder, is kept whole (`hyphens: manual`) in the box tree, and that page alone is made again
+before the next is begun. Laying the whole document out again instead cost 2.3 to 2.7 layouts.
 
-It relies on WeasyPrint's internals, so it is pinned to the version justify.py is written for.
+It relies on WeasyPrint's internals (layout/page.py's `remake_page` and the layout context),
+so it is pinned to the version justify.py is written for.
 """
 
 from __future__ import annotations
@@ -22,113 +21,108 @@ from dataclasses import dataclass
 from typing import Any
 
 import weasyprint
-from weasyprint import layout
 from weasyprint.css import AnonymousStyle
 from weasyprint.formatting_structure import boxes
+from weasyprint.layout import page as page_layout
 
 from folio.render.justify import WEASYPRINT
 
 # Consecutive hyphenated lines allowed in a paragraph.
 LADDER = 2
-# How many times the pages are made again to keep hyphenated words off page feet.
-ROUNDS = 6
+# How many times one page is made again to keep hyphenated words off its foot.
+ROUNDS = 4
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 
-_make_all_pages = layout.make_all_pages
+_remake_page = page_layout.remake_page
 
 
 @dataclass(frozen=True)
 class Break:
-    """A word hyphenated where it must not be: in the text of `element`, starting `start`, in
-    a line of `block` on page `page` (0-based)."""
+    """A word hyphenated where it must not be: in the text of `element`, starting `start`."""
 
     element: Any
     start: str
-    block: Any
-    page: int
 
 
 def install() -> bool:
     """Keep the rules in every layout; False (and nothing changed) on another WeasyPrint."""
     if weasyprint.__version__ != WEASYPRINT:
         return False
-    layout.make_all_pages = make_all_pages_kept_whole
+    page_layout.remake_page = remake_page_kept_whole
     return True
 
 
-def make_all_pages_kept_whole(context: Any, root_box: Any, html: Any, pages: list) -> list:
-    """WeasyPrint's `make_all_pages`, then again from the first page with a word hyphenated where
-    it must not be, that word kept whole in the box tree, until there is none."""
-    footnotes = context.footnotes.copy()
-    before = len(pages)
-    pages = list(_make_all_pages(context, root_box, html, pages))
+def remake_page_kept_whole(index: int, context: Any, root_box: Any, html: Any) -> tuple:
+    """WeasyPrint's `remake_page`, made again while the page has a word hyphenated where it
+    must not be, that word kept whole in the box tree."""
+    before = _Before.of(context, index)
+    made = _remake_page(index, context, root_box, html)
     for _ in range(ROUNDS):
-        if _counters_pending(context, before != len(pages)):
-            break  # WeasyPrint makes the pages again for its counters, and calls this again
-        found = bad_breaks(pages)
+        found = bad_breaks(made[0])
         if not found:
             break
         keep_whole(root_box, found)
-        for index in _pages_to_make_again(pages, found):
-            context.page_maker[index][-1]["content_changed"] = True
-        # As WeasyPrint's own re-pagination: the notes go back to those not yet laid out.
-        context.footnotes = footnotes.copy()
-        pages = list(_make_all_pages(context, root_box, html, pages))
-    return pages
+        before.restore(context, index)
+        made = _remake_page(index, context, root_box, html)
+    before.keep_requests(context, index)
+    return made
 
 
-def _counters_pending(context: Any, count_changed: bool) -> bool:
-    """Whether WeasyPrint's `layout_document` will make pages again for page-based counters
-    (the contents' `target-counter()`): as it decides, after this call."""
-    states = [item[-1] for item in context.page_maker]
-    return any(state["content_changed"] for state in states) or (
-        count_changed and any(state["pages_wanted"] for state in states)
-    )
+@dataclass
+class _Before:
+    """What making a page changes in WeasyPrint's layout context, as it was before."""
+
+    footnotes: list
+    reported_footnotes: list
+    broken_out_of_flow: dict
+    rendered_notes: int
+    # Whether a making of this page asked for another (page-based counters): kept across tries.
+    content_changed: bool = False
+    pages_wanted: bool = False
+
+    @classmethod
+    def of(cls, context: Any, index: int) -> _Before:
+        return cls(
+            list(context.footnotes),
+            list(context.reported_footnotes),
+            context.broken_out_of_flow,  # make_page puts a new dict in its place
+            len(context.rendered_notes),
+        )
+
+    def restore(self, context: Any, index: int) -> None:
+        state = context.page_maker[index][-1]
+        self.content_changed |= state["content_changed"]
+        self.pages_wanted |= state["pages_wanted"]
+        state.update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
+        context.footnotes = list(self.footnotes)
+        context.reported_footnotes = list(self.reported_footnotes)
+        context.broken_out_of_flow = self.broken_out_of_flow
+        del context.rendered_notes[self.rendered_notes :]
+
+    def keep_requests(self, context: Any, index: int) -> None:
+        state = context.page_maker[index][-1]
+        state["content_changed"] |= self.content_changed
+        state["pages_wanted"] |= self.pages_wanted
 
 
-def bad_breaks(pages: list) -> list[Break]:
-    """Words hyphenated at the foot of a page (a paragraph continued on the next) or as the
-    third hyphenated line in a row, in WeasyPrint's page boxes."""
-    lines = [list(_lines(page.children[0])) for page in pages]
-    on_page = [{id(block.element) for block, _ in page} for page in lines]
+def bad_breaks(page: Any) -> list[Break]:
+    """Words hyphenated on a paragraph's last line on a page (so at the page's foot) or as the
+    third hyphenated line in a row, in a page WeasyPrint has made."""
+    lines = list(_lines(page.children[0]))
+    last_of: dict[int, int] = {}
+    for index, (block, _) in enumerate(lines):
+        last_of[id(block.element)] = index
     found = []
-    for number, page in enumerate(lines):
-        following = on_page[number + 1] if number + 1 < len(lines) else set()
-        last_of: dict[int, int] = {}
-        for index, (block, _) in enumerate(page):
-            last_of[id(block.element)] = index
-        run = 0
-        previous_block = None
-        for index, (block, line) in enumerate(page):
-            text_box, hyphenated = _hyphenated_word(line)
-            run = run + 1 if hyphenated and block is previous_block else int(bool(hyphenated))
-            previous_block = block
-            if not hyphenated:
-                continue
-            at_foot = last_of[id(block.element)] == index and id(block.element) in following
-            if at_foot or run > LADDER:
-                found.append(Break(text_box.element, hyphenated, block.element, number))
-                run = 0
+    run = 0
+    previous_block = None
+    for index, (block, line) in enumerate(lines):
+        text_box, hyphenated = _hyphenated_word(line)
+        run = run + 1 if hyphenated and block is previous_block else int(bool(hyphenated))
+        previous_block = block
+        if hyphenated and (last_of[id(block.element)] == index or run > LADDER):
+            found.append(Break(text_box.element, hyphenated))
+            run = 0
     return found
-
-
-def _pages_to_make_again(pages: list, found: list[Break]) -> set[int]:
-    """Every page a changed paragraph is on, from the first page that no footnote runs over to
-    (WeasyPrint carries notes over only while it makes pages in a row)."""
-    changed = {id(item.block) for item in found}
-    indices = {
-        number
-        for number, page in enumerate(pages)
-        if any(id(block.element) in changed for block, _ in _lines(page.children[0]))
-    }
-    first = min(indices | {item.page for item in found})
-    while first > 0 and (_has_footnotes(pages[first - 1]) or _has_footnotes(pages[first])):
-        first -= 1
-    return indices | {first}
-
-
-def _has_footnotes(page: Any) -> bool:
-    return any(isinstance(box, boxes.FootnoteAreaBox) and box.children for box in page.children)
 
 
 def _lines(box: Any, block: Any = None) -> Iterator[tuple[Any, Any]]:
