@@ -377,6 +377,36 @@ def test_hyphenation_leaves_three_letters_and_two_lines_at_most(
         assert not all(hyphenated[index : index + 3]) or index + 3 > len(english), line
 
 
+def test_a_page_that_breaks_the_hyphenation_rule_is_made_again_alone(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rule costs one page made again per page with a word broken at its foot (or a third
+    hyphenated line), not another layout of the whole: WeasyPrint makes a page, render/hyphens.py
+    reads it and has that page alone made again."""
+    from folio.build import jobs_of
+    from folio.config import find_project
+    from folio.render import hyphens
+    from folio.render.page import page_context
+    from folio.render.pdf import render_pdf
+
+    made: list[int] = []
+    make = hyphens._remake_page
+
+    def counted(index: int, *args):
+        made.append(index)
+        return make(index, *args)
+
+    monkeypatch.setattr(hyphens, "_remake_page", counted)
+    job = jobs_of(find_project(project), ["pdf"], ["en+zh-Hans"])[0]
+    pdf = render_pdf(page_context(job.project, job.edition, job.parts))
+    again = [index for index, following in zip(made, made[1:], strict=False) if index == following]
+    assert again, "no page broke the rule: the test shows nothing"
+    assert len(made) < 1.5 * pdf.pages, (len(made), pdf.pages)
+    path = tmp_path / "bilingual.pdf"
+    path.write_bytes(pdf.data)
+    assert [line for _, line in foot_lines(path) if line.endswith(HYPHENS)] == []
+
+
 def page_texts(path: Path) -> list[str]:
     with pdfplumber.open(path) as pdf:
         return [page.extract_text() or "" for page in pdf.pages]
