@@ -239,7 +239,12 @@ def repeat(
 ) -> tuple[float, list[float], float, float | None]:
     """Median seconds, every run's seconds, the largest single-process peak and the largest
     process-tree peak over `times` runs."""
-    samples = [run(i) for i in range(times)]
+    return summary([run(i) for i in range(times)])
+
+
+def summary(samples: list[Sample]) -> tuple[float, list[float], float, float | None]:
+    """Median seconds, every run's seconds, the largest single-process peak and the largest
+    process-tree peak of some runs."""
     seconds = [s.seconds for s in samples]
     return (
         statistics.median(seconds),
@@ -405,15 +410,20 @@ def verdict(passed: bool) -> str:
     return "pass" if passed else "FAIL"
 
 
-def cold_seed(row: Measurement, tools: Tools, seed: Path, settings: Settings) -> None:
-    """(a) The seed's 9 outputs from nothing: a fresh build/ each run."""
+def cold_seed_run(tools: Tools, seed: Path) -> Callable[[int], Sample]:
+    """(a) One run of the seed's 9 outputs from nothing: a fresh build/ each run."""
 
     def run(i: int) -> Sample:
         progress.print(f"  cold seed build, run {i + 1}")
         shutil.rmtree(seed / "build", ignore_errors=True)
         return measure(tools.build(seed, "--quiet", "--force", "-j", "2"))
 
-    row.folio_s, row.folio_runs, row.peak_mib, row.tree_mib = repeat(settings.repeats(3), run)
+    return run
+
+
+def cold_seed(row: Measurement, seed: Path, samples: list[Sample]) -> None:
+    """(a) The cold builds' figures, and the outputs the last one made."""
+    row.folio_s, row.folio_runs, row.peak_mib, row.tree_mib = summary(samples)
     outputs = len(manifest(seed))
     row.details["outputs"] = outputs
     row.note = f"{outputs} outputs"
@@ -465,14 +475,18 @@ def one_entry(row: Measurement, tools: Tools, seed: Path, settings: Settings) ->
         row.note += f" · not rebuilt: {compact(missing)}"
 
 
-def plain_seed(row: Measurement, tools: Tools, seed: Path, folder: Path, settings: Settings):
-    """(e) The seed's 9 outputs by hand: per edition pandoc → HTML, WeasyPrint, pandoc → EPUB."""
+def plain_seed_run(
+    row: Measurement, tools: Tools, seed: Path, folder: Path
+) -> Callable[[int], Sample]:
+    """(e1) One run of the seed's 9 outputs by hand: per edition pandoc → HTML, WeasyPrint,
+    pandoc → EPUB."""
     write_plain(seed, SEED_DOC, folder)
     commands = [
         argv
         for name, lang in EDITIONS
         for argv in plain_commands(tools, name, lang, ["html", "pdf", "epub"])
     ]
+    row.note = f"pandoc + weasyprint, {len(commands)} commands summed"
 
     def run(i: int) -> Sample:
         progress.print(f"  plain route for the seed, run {i + 1}")
@@ -480,8 +494,18 @@ def plain_seed(row: Measurement, tools: Tools, seed: Path, folder: Path, setting
         row.details["steps"] = list(sample.steps)
         return sample
 
-    row.baseline_s, row.baseline_runs, row.peak_mib, row.tree_mib = repeat(settings.repeats(3), run)
-    row.note = f"pandoc + weasyprint, {len(commands)} commands summed"
+    return run
+
+
+def alternate(times: int, runs: list[Callable[[int], Sample]]) -> list[list[Sample]]:
+    """Each run `times` times, taking turns, the first of each round in turn: on a noisy
+    machine a slow spell then falls on both sides alike."""
+    samples: list[list[Sample]] = [[] for _ in runs]
+    for i in range(times):
+        order = list(range(len(runs)))
+        for index in order if i % 2 == 0 else reversed(order):
+            samples[index].append(runs[index](i))
+    return samples
 
 
 def book_pdf(row: Measurement, tools: Tools, book: Path) -> None:
@@ -939,9 +963,11 @@ def seed_lines(tools: Tools, settings: Settings, work: Path) -> list[Measurement
     seed_search = Measurement("h. seed search index / HTML build")
     progress.print("seed article")
     seed = copy_seed(work / "seed")
-    if settings.wants("a"):
-        attempt(cold, lambda: cold_seed(cold, tools, seed, settings))
-    elif set(wanted) - {"e1"}:
+    if settings.wants("a") or settings.wants("e1"):
+        # a and e1 take turns, so that the ratio compares runs made at the same time.
+        row = cold if settings.wants("a") else plain  # where an error is told
+        attempt(row, lambda: cold_and_plain(cold, plain, tools, seed, work, settings))
+    if not settings.wants("a") and set(wanted) - {"e1"}:
         progress.print("  seed build (untimed: line a not asked for)")
         attempt(cold, lambda: measure(tools.build(seed, "--quiet", "--force", "-j", "2")))
         if cold.note:
@@ -955,12 +981,34 @@ def seed_lines(tools: Tools, settings: Settings, work: Path) -> list[Measurement
     for _, row, step in (s for s in steps if settings.wants(s[0])):
         attempt(row, step)
     if settings.wants("e1"):
-        # The plain route reads a clean copy, not the catalog that (c) edited.
-        seed_copy = copy_seed(work / "seed-plain")
-        attempt(plain, lambda: plain_seed(plain, tools, seed_copy, work / "plain-seed", settings))
         compare(cold, plain)
     rows = (cold, no_change, one, plain, size, seed_search)
     return [row for row in rows if line_id(row.name) in wanted]
+
+
+def cold_and_plain(
+    cold: Measurement,
+    plain: Measurement,
+    tools: Tools,
+    seed: Path,
+    work: Path,
+    settings: Settings,
+) -> None:
+    """(a, e1) The cold builds and the plain route, run in turns (those asked for)."""
+    runs, rows = [], []
+    if settings.wants("a"):
+        runs.append(cold_seed_run(tools, seed))
+        rows.append(cold)
+    if settings.wants("e1"):
+        # The plain route reads a copy of its own, not the catalog that (c) edits.
+        plain_copy = copy_seed(work / "seed-plain")
+        runs.append(plain_seed_run(plain, tools, plain_copy, work / "plain-seed"))
+        rows.append(plain)
+    for row, samples in zip(rows, alternate(settings.repeats(5), runs), strict=True):
+        if row is cold:
+            cold_seed(cold, seed, samples)
+        else:
+            plain.baseline_s, plain.baseline_runs, plain.peak_mib, plain.tree_mib = summary(samples)
 
 
 def wanted_row(row: Measurement, settings: Settings) -> bool:
