@@ -368,3 +368,19 @@ def test_rows_written_in_batches_are_the_rows_written_in_one_call(
     build(find_project(project), formats=["html"], force=True, cache=False)
     assert calls.count > 20
     assert outputs(project) == whole
+
+
+def test_a_kept_text_travels_to_a_worker_with_its_blocks_pickled_once() -> None:
+    """A row taken from the memo and read in the build's process is pickled (a job sent to a
+    worker) as kept, not with a second copy of its blocks as objects; the worker reads them."""
+    import pickle
+
+    from folio.edition import Text
+
+    blocks = [pandoc.plain([{"t": "Str", "c": f"word{n}"}]) for n in range(200)]
+    kept = align.Kept.of(align.Aligned(Text("en", blocks, False, "k"), 0)).aligned().text
+    unread = len(pickle.dumps(kept))
+    assert kept.blocks == blocks  # read: now held as objects too
+    sent = pickle.dumps(kept)
+    assert len(sent) < unread * 1.1, (len(sent), unread)
+    assert pickle.loads(sent).blocks == blocks

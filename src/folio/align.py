@@ -86,6 +86,14 @@ class KeptText(Text):
         object.__setattr__(self, "blocks", blocks)
         return blocks
 
+    def __getstate__(self) -> dict:
+        # Pickled (a job sent to a worker), its blocks go as they were kept: a second copy of
+        # them, as objects, would double the job's size and the worker's memory for them.
+        state = dict(self.__dict__)
+        if "packed" in state:
+            state.pop("blocks", None)
+        return state
+
     def __eq__(self, other: object) -> bool:
         fields = ("lang", "blocks", "fallback", "key")
         return isinstance(other, Text) and all(
