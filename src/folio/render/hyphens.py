@@ -15,6 +15,7 @@ so it is pinned to the version justify.py is written for.
 from __future__ import annotations
 
 import re
+import weakref
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ ROUNDS = 4
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 
 _remake_page = page_layout.remake_page
+# Each box tree's boxes holding text, by the id of the text's element: one walk of the tree on
+# its first break, not one a break (a long piece has hundreds).
+_holders: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,11 @@ def keep_whole(root_box: Any, found: list[Break]) -> None:
     starts: dict[int, set[str]] = defaultdict(set)
     for item in found:
         starts[id(item.element)].add(item.start)
-    for parent in list(_text_parents(root_box, starts)):
+    holders = _holders.get(root_box)
+    if holders is None:
+        holders = _holders[root_box] = _text_holders(root_box)
+    parents = {id(box): box for key in starts for box in holders.get(key, ())}
+    for parent in parents.values():
         children = []
         for child in parent.children:
             wanted = isinstance(child, boxes.TextBox) and starts.get(id(child.element))
@@ -171,14 +179,17 @@ def keep_whole(root_box: Any, found: list[Break]) -> None:
         parent.children = tuple(children)
 
 
-def _text_parents(box: Any, starts: dict[int, set[str]]) -> Iterator[Any]:
-    """The boxes with a text box of an element in `starts` among their children."""
-    children = getattr(box, "children", ())
-    if any(isinstance(c, boxes.TextBox) and id(c.element) in starts for c in children):
-        yield box
-    for child in children:
-        if isinstance(child, boxes.ParentBox):
-            yield from _text_parents(child, starts)
+def _text_holders(root_box: Any) -> dict[int, list]:
+    """The boxes with text boxes among their children, by the id of the text's element."""
+    found: dict[int, list] = defaultdict(list)
+    stack = [root_box]
+    while stack:
+        box = stack.pop()
+        children = getattr(box, "children", ())
+        for key in {id(child.element) for child in children if isinstance(child, boxes.TextBox)}:
+            found[key].append(box)
+        stack.extend(child for child in children if isinstance(child, boxes.ParentBox))
+    return found
 
 
 def _split(text_box: Any, starts: set[str]) -> list[Any]:
