@@ -384,3 +384,23 @@ def test_a_kept_text_travels_to_a_worker_with_its_blocks_pickled_once() -> None:
     sent = pickle.dumps(kept)
     assert len(sent) < unread * 1.1, (len(sent), unread)
     assert pickle.loads(sent).blocks == blocks
+
+
+def test_prepared_editions_hold_their_rows_and_source_pickled(project: Path) -> None:
+    """Once the jobs are prepared, the build's process holds every edition's rows and the
+    source as kept (pickled), not as objects too: it read one edition's at a time. A worker
+    that reads them unpickles them then."""
+    from folio.align import KeptText
+    from folio.build import open_cache
+    from folio.build.plan import plan
+    from folio.build.prepare import prepare
+    from folio.build.state import BuildState
+
+    found = find_project(project)
+    state = BuildState(found, open_cache(found, True))
+    jobs = prepare(state, plan(found, None, None), [], {})
+    texts = [text for job in jobs if job.edition for row in job.edition.rows for text in row.texts]
+    assert len(texts) > 100
+    assert [t for t in texts if not isinstance(t, KeptText) or "blocks" in t.__dict__] == []
+    assert [s for s in state.sources.values() if "blocks" in s.document.__dict__] == []
+    assert texts[0].blocks and texts[0].blocks[0]["t"]

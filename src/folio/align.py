@@ -86,6 +86,11 @@ class KeptText(Text):
         object.__setattr__(self, "blocks", blocks)
         return blocks
 
+    def forget(self) -> None:
+        """Drop the blocks read, keeping them pickled: read again if asked for."""
+        if "packed" in self.__dict__:
+            self.__dict__.pop("blocks", None)
+
     def __getstate__(self) -> dict:
         # Pickled (a job sent to a worker), its blocks go as they were kept: a second copy of
         # them, as objects, would double the job's size and the worker's memory for them.
@@ -144,8 +149,11 @@ def align(
         for i in missing:
             aligned = align_group(source, source.groups[i], translator, root, edition.warnings)
             if aligned.text.key and not warned.intersection(source.groups[i].keys):
-                aligned = Aligned(replace(aligned.text, key=keys[i]), aligned.fallbacks)
-                memo.put(keys[i], Kept.of(aligned))
+                kept = Kept.of(Aligned(replace(aligned.text, key=keys[i]), aligned.fallbacks))
+                memo.put(keys[i], kept)
+                # The edition holds the row as kept, as it would on the next build: its blocks
+                # are read when rendered, and can be let go again (prepare's `forget_blocks`).
+                aligned = kept.aligned()
             found[i] = aligned
         for row, aligned in zip(rows, found, strict=True):
             row.append(aligned.text)

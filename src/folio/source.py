@@ -70,6 +70,11 @@ class KeptDocument(Document):
         object.__setattr__(self, "blocks", blocks)
         return blocks
 
+    def forget(self) -> None:
+        """Drop the blocks read, keeping them pickled: read again if asked for."""
+        self.__dict__.pop("blocks", None)
+        self.__dict__.pop("read", None)
+
     def block(self, index: int) -> pandoc.Block:
         if "blocks" in self.__dict__:
             return self.__dict__["blocks"][index]

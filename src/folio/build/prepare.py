@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from folio import catalog, variants
-from folio.align import align
+from folio.align import KeptText, align
 from folio.build.pagemaps import stored_page_map
 from folio.build.state import BuildState
 from folio.collection import (
@@ -21,7 +21,7 @@ from folio.render.compose import HtmlParts
 from folio.render.formats import output_path
 from folio.render.job import Job, Target
 from folio.render.parts import html_parts
-from folio.source import Source, read_source
+from folio.source import KeptDocument, Source, read_source
 
 
 def source_of(state: BuildState, doc: str) -> Source:
@@ -73,6 +73,8 @@ def prepare(state: BuildState, todo: list[Target], notes: list[str], fallbacks: 
             memo = state.cache.table("rows", doc)
             edition = align(source, languages, translations, project.root, memo)
             editions[doc, languages] = (edition, True)
+        if isinstance(source.document, KeptDocument):
+            source.document.forget()  # aligned: the rows hold what the editions need
     editions.update(collection_editions(state, todo, collections))
     jobs = []
     for (name, languages), (edition, own_page) in editions.items():
@@ -87,7 +89,17 @@ def prepare(state: BuildState, todo: list[Target], notes: list[str], fallbacks: 
         for target in targets:
             chosen = page if target.format == "html" else parts
             jobs.append(job_for(project, target, edition, chosen, todo))
+        forget_blocks(edition)
     return jobs
+
+
+def forget_blocks(edition: Edition) -> None:
+    """Let go of the rows' blocks read to write the edition's HTML (kept pickled: an EPUB's
+    worker reads them again), so that the build's process holds one edition's at a time."""
+    for row in edition.rows:
+        for text in row.texts:
+            if isinstance(text, KeptText):
+                text.forget()
 
 
 def collection_editions(
