@@ -28,6 +28,9 @@ class Text:
     # What it was made from, as a build's memo names it ("" when it was not kept).
     key: str = ""
 
+    def forget(self) -> None:
+        """Let go of blocks read from a pickled form (align.KeptText); these are the text's own."""
+
 
 @dataclass(frozen=True)
 class Row:
@@ -56,6 +59,13 @@ class Edition:
     @property
     def primary(self) -> str:
         return self.languages[0]
+
+    def forget_blocks(self) -> None:
+        """Let go of the rows' blocks read from the pickled form they are kept in (read again
+        if asked for): what a process no longer needs once it has written the edition out."""
+        for row in self.rows:
+            for text in row.texts:
+                text.forget()
 
     def meta_text(self, name: str, lang: str) -> list[Inline]:
         return self.meta.get((name, lang), [])

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from folio.cache import Table
 
 Block = dict[str, Any]
@@ -98,6 +100,11 @@ def write(
     """Convert an AST document with pandoc; with `outputfile`, pandoc writes the file."""
     output = [f"--output={outputfile}"] if outputfile else []
     return run(["--from=json", f"--to={fmt}", *output, *(args or [])], json.dumps(doc))
+
+
+def convert(path: Path, fmt: str, args: list[str], outputfile: str) -> None:
+    """Convert the AST document in `path` (pandoc's JSON) into `outputfile`."""
+    run(["--from=json", f"--to={fmt}", f"--output={outputfile}", *args, str(path)], "")
 
 
 def write_pieces(pieces: list[list[Block]], fmt: str, args: list[str] | None = None) -> list[str]:

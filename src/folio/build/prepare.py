@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from folio import catalog, variants
-from folio.align import KeptText, align
+from folio.align import align
 from folio.build.pagemaps import stored_page_map
 from folio.build.state import BuildState
 from folio.collection import (
@@ -89,17 +89,9 @@ def prepare(state: BuildState, todo: list[Target], notes: list[str], fallbacks: 
         for target in targets:
             chosen = page if target.format == "html" else parts
             jobs.append(job_for(project, target, edition, chosen, todo))
-        forget_blocks(edition)
+        # The rows were read to write the HTML: the workers read them again.
+        edition.forget_blocks()
     return jobs
-
-
-def forget_blocks(edition: Edition) -> None:
-    """Let go of the rows' blocks read to write the edition's HTML (kept pickled: an EPUB's
-    worker reads them again), so that the build's process holds one edition's at a time."""
-    for row in edition.rows:
-        for text in row.texts:
-            if isinstance(text, KeptText):
-                text.forget()
 
 
 def collection_editions(
