@@ -57,14 +57,15 @@ class TreeSampler:
 
     def sample(self, out) -> None:
         processes = tree(self.pid)
-        total = sum(p["mib"] for p in processes)
+        # Rounded as each process is: the report's peak and the trace's sample are one number.
+        total = round(sum(p["mib"] for p in processes), 1)
         self.samples += 1
         if total > self.peak_mib:
             self.peak_mib = total
             self.peak_processes = processes
         if out and processes:
             seconds = round(time.perf_counter() - self._start, 3)
-            out.write(json.dumps({"s": seconds, "mib": round(total, 1), "processes": processes}))
+            out.write(json.dumps({"s": seconds, "mib": total, "processes": processes}))
             out.write("\n")
 
     def stop(self) -> None:
