@@ -59,7 +59,7 @@ def install() -> bool:
 def remake_page_kept_whole(index: int, context: Any, root_box: Any, html: Any) -> tuple:
     """WeasyPrint's `remake_page`, made again while the page has a word hyphenated where it
     must not be, that word kept whole in the box tree."""
-    before = _Before.of(context, index)
+    before = _Before.of(context)
     made = _remake_page(index, context, root_box, html)
     for _ in range(ROUNDS):
         found = bad_breaks(made[0])
@@ -85,7 +85,7 @@ class _Before:
     pages_wanted: bool = False
 
     @classmethod
-    def of(cls, context: Any, index: int) -> _Before:
+    def of(cls, context: Any) -> _Before:
         return cls(
             list(context.footnotes),
             list(context.reported_footnotes),
@@ -129,7 +129,7 @@ def bad_breaks(page: Any) -> list[Break]:
     return found
 
 
-def _lines(box: Any, block: Any = None) -> Iterator[tuple[Any, Any]]:
+def _lines(box: Any) -> Iterator[tuple[Any, Any]]:
     """(block, line box) of each line in the flow, in order."""
     for child in getattr(box, "children", ()):
         if isinstance(child, boxes.LineBox):
