@@ -152,7 +152,7 @@ def align(
                 kept = Kept.of(Aligned(replace(aligned.text, key=keys[i]), aligned.fallbacks))
                 memo.put(keys[i], kept)
                 # The edition holds the row as kept, as it would on the next build: its blocks
-                # are read when rendered, and can be let go again (prepare's `forget_blocks`).
+                # are read when rendered, and can be let go again (`Edition.forget_blocks`).
                 aligned = kept.aligned()
             found[i] = aligned
         for row, aligned in zip(rows, found, strict=True):

@@ -70,6 +70,9 @@ class Document:
     meta: FrontMatter
     blocks: list[pandoc.Block]
 
+    def forget(self) -> None:
+        """Let go of blocks read from a pickled form (source.KeptDocument); these are its own."""
+
 
 def read_document(path: Path) -> Document:
     """Parse a source file; any problem is a FolioError naming the file and line."""

@@ -94,12 +94,9 @@ def document(blocks: list[Block], meta: dict[str, Any] | None = None) -> dict[st
     return {"pandoc-api-version": API_VERSION, "meta": meta or {}, "blocks": blocks}
 
 
-def write(
-    doc: dict[str, Any], fmt: str, args: list[str] | None = None, outputfile: str | None = None
-) -> str:
-    """Convert an AST document with pandoc; with `outputfile`, pandoc writes the file."""
-    output = [f"--output={outputfile}"] if outputfile else []
-    return run(["--from=json", f"--to={fmt}", *output, *(args or [])], json.dumps(doc))
+def write(doc: dict[str, Any], fmt: str, args: list[str] | None = None) -> str:
+    """Convert an AST document with pandoc; its output."""
+    return run(["--from=json", f"--to={fmt}", *(args or [])], json.dumps(doc))
 
 
 def convert(path: Path, fmt: str, args: list[str], outputfile: str) -> None:

@@ -21,7 +21,7 @@ from folio.render.compose import HtmlParts
 from folio.render.formats import output_path
 from folio.render.job import Job, Target
 from folio.render.parts import html_parts
-from folio.source import KeptDocument, Source, read_source
+from folio.source import Source, read_source
 
 
 def source_of(state: BuildState, doc: str) -> Source:
@@ -73,8 +73,7 @@ def prepare(state: BuildState, todo: list[Target], notes: list[str], fallbacks: 
             memo = state.cache.table("rows", doc)
             edition = align(source, languages, translations, project.root, memo)
             editions[doc, languages] = (edition, True)
-        if isinstance(source.document, KeptDocument):
-            source.document.forget()  # aligned: the rows hold what the editions need
+        source.document.forget()  # aligned: the rows hold what the editions need
     editions.update(collection_editions(state, todo, collections))
     jobs = []
     for (name, languages), (edition, own_page) in editions.items():
